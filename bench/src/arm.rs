@@ -1,0 +1,153 @@
+//! Arms: what is being compared (copy.py variant × memo backend × interpreter ×
+//! constant overrides).
+
+use std::path::{Path, PathBuf};
+
+use crate::error::BenchError;
+
+/// Memo backend of plain `copy.deepcopy` (a Python dict).
+pub const DEFAULT_MEMO: &str = "dict";
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Interpreter {
+    /// The copylab host; jobs go to the CLI's launcher.
+    RustPython,
+    /// A CPython executable (a name looked up on PATH, or a path).
+    CPython(PathBuf),
+}
+
+/// One side of a comparison. The first arm of a plan is the baseline.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Arm {
+    /// copy.py variant: `baseline`, `binding`, `fastpath`, `memo`, `merged`.
+    pub variant: String,
+    /// Memo backend: `dict` or `cam` (RustPython only).
+    pub memo: String,
+    pub interpreter: Interpreter,
+    /// Module constants of copy.py overridden for this arm, e.g. `_FASTPATH_MAX=20`.
+    pub defines: Vec<(String, String)>,
+    /// CPython only: the variant's copy.py, loaded as `copy` by the driver
+    /// (`--copy-py`). `None` benchmarks CPython's own copy module. The caller
+    /// materializes it, e.g. with [`crate::BenchFiles::write_copy_py`].
+    pub copy_py: Option<PathBuf>,
+}
+
+impl Arm {
+    pub fn rustpython(variant: &str, memo: &str) -> Self {
+        Arm {
+            variant: variant.to_string(),
+            memo: memo.to_string(),
+            interpreter: Interpreter::RustPython,
+            defines: Vec::new(),
+            copy_py: None,
+        }
+    }
+
+    pub fn cpython(exe: impl Into<PathBuf>, variant: &str, copy_py: Option<PathBuf>) -> Self {
+        Arm {
+            variant: variant.to_string(),
+            memo: DEFAULT_MEMO.to_string(),
+            interpreter: Interpreter::CPython(exe.into()),
+            defines: Vec::new(),
+            copy_py,
+        }
+    }
+
+    pub fn with_define(mut self, name: &str, value: &str) -> Self {
+        self.defines.push((name.to_string(), value.to_string()));
+        self
+    }
+
+    /// Short unique name used in tables, pyperf benchmark names and file names:
+    /// `fastpath`, `fastpath,cam`, `fastpath,_FASTPATH_MAX=20`, `baseline@python3.12`.
+    /// Parts equal to the default (dict memo, RustPython) are left out.
+    pub fn label(&self) -> String {
+        let mut label = self.variant.clone();
+        if self.memo != DEFAULT_MEMO {
+            label.push(',');
+            label.push_str(&self.memo);
+        }
+        for (name, value) in &self.defines {
+            label.push_str(&format!(",{name}={value}"));
+        }
+        if let Interpreter::CPython(exe) = &self.interpreter {
+            let exe_name = exe
+                .file_name()
+                .map(|name| name.to_string_lossy().into_owned())
+                .unwrap_or_else(|| exe.display().to_string());
+            label.push('@');
+            label.push_str(&exe_name);
+        }
+        label
+    }
+
+    /// [`Arm::label`] reduced to characters safe in a file name.
+    pub fn file_stem(&self) -> String {
+        self.label()
+            .chars()
+            .map(|c| match c {
+                'a'..='z' | 'A'..='Z' | '0'..='9' | '_' | '-' | '.' | '=' => c,
+                _ => '_',
+            })
+            .collect()
+    }
+
+    pub fn cpython_exe(&self) -> Option<&Path> {
+        match &self.interpreter {
+            Interpreter::CPython(exe) => Some(exe),
+            Interpreter::RustPython => None,
+        }
+    }
+}
+
+/// Parses `NAME=VALUE`; NAME must be a Python identifier, VALUE non-empty
+/// (the driver checks it is a Python literal).
+pub fn parse_define(input: &str) -> Result<(String, String), BenchError> {
+    let bad = |reason: &str| BenchError::BadDefine {
+        input: input.to_string(),
+        reason: reason.to_string(),
+    };
+    let (name, value) = input.split_once('=').ok_or_else(|| bad("no '='"))?;
+    let (name, value) = (name.trim(), value.trim());
+    if !is_identifier(name) {
+        return Err(bad("the name is not a Python identifier"));
+    }
+    if value.is_empty() {
+        return Err(bad("the value is empty"));
+    }
+    Ok((name.to_string(), value.to_string()))
+}
+
+fn is_identifier(name: &str) -> bool {
+    let mut chars = name.chars();
+    matches!(chars.next(), Some(c) if c == '_' || c.is_alphabetic())
+        && chars.all(|c| c == '_' || c.is_alphanumeric())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn labels_leave_out_defaults() {
+        assert_eq!(Arm::rustpython("baseline", "dict").label(), "baseline");
+        assert_eq!(Arm::rustpython("fastpath", "cam").label(), "fastpath,cam");
+        let swept = Arm::rustpython("fastpath", "dict").with_define("_FASTPATH_MAX", "20");
+        assert_eq!(swept.label(), "fastpath,_FASTPATH_MAX=20");
+        let cpython = Arm::cpython("/usr/bin/python3.11", "merged", None);
+        assert_eq!(cpython.label(), "merged@python3.11");
+        assert_eq!(Arm::rustpython("a", "x/y").file_stem(), "a_x_y");
+    }
+
+    #[test]
+    fn defines_parse_or_explain() {
+        assert_eq!(
+            parse_define("_FASTPATH_MAX = 20").expect("valid"),
+            ("_FASTPATH_MAX".to_string(), "20".to_string())
+        );
+        for bad in ["NOEQUALS", "1X=2", "=3", "X="] {
+            let err = parse_define(bad).expect_err(bad);
+            assert!(err.to_string().contains("expected NAME=VALUE"), "{err}");
+        }
+    }
+}

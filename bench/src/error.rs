@@ -1,0 +1,75 @@
+//! The one error type of the crate. Every message says what went wrong and what
+//! the user can do about it, because the CLI prints them as they are.
+
+use std::path::PathBuf;
+
+/// Everything that can stop a benchmark run, a comparison or a report.
+#[derive(Debug, thiserror::Error)]
+pub enum BenchError {
+    #[error("unknown workload '{name}'; valid workloads and suites: {}", valid.join(", "))]
+    UnknownWorkload { name: String, valid: Vec<String> },
+
+    #[error("workload file {} not found: {source}; pass the path of a Python file with bench_* functions", path.display())]
+    WorkloadFileNotFound {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+
+    #[error("workload file {} has no benchmark functions; define top-level functions like `def bench_name():`", path.display())]
+    NoBenchFunctions { path: PathBuf },
+
+    #[error("invalid define '{input}': {reason}; expected NAME=VALUE, e.g. _FASTPATH_MAX=20")]
+    BadDefine { input: String, reason: String },
+
+    #[error("invalid benchmark plan: {0}")]
+    InvalidPlan(String),
+
+    #[error("python executable '{}' not found; install CPython 3.11+ or pass the path of one", exe.display())]
+    PythonNotFound { exe: PathBuf },
+
+    #[error("cannot start '{}': {source}", program.display())]
+    Spawn {
+        program: PathBuf,
+        source: std::io::Error,
+    },
+
+    #[error("worker for {job} failed ({status}); its stderr:\n{stderr}")]
+    WorkerFailed {
+        job: String,
+        status: String,
+        stderr: String,
+    },
+
+    #[error("worker for {job} broke the driver protocol: {reason}; its stdout:\n{stdout}")]
+    WorkerProtocol {
+        job: String,
+        reason: String,
+        stdout: String,
+    },
+
+    #[error(
+        "cannot prepare the benchmark files in a temporary directory: {0}; check TMPDIR has space and is writable"
+    )]
+    Materialize(std::io::Error),
+
+    #[error("cannot write {}: {source}; check that the directory exists and is writable", path.display())]
+    Output {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+
+    #[error("cannot read results file {}: {reason}", path.display())]
+    ReadResults { path: PathBuf, reason: String },
+
+    #[error("{} and {} have no benchmark in common; compare files written for the same workloads", first.display(), second.display())]
+    NoCommonBenchmarks { first: PathBuf, second: PathBuf },
+}
+
+impl BenchError {
+    pub(crate) fn output(path: impl Into<PathBuf>, source: std::io::Error) -> Self {
+        BenchError::Output {
+            path: path.into(),
+            source,
+        }
+    }
+}

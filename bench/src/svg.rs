@@ -1,0 +1,374 @@
+//! A self-contained SVG line plot (no scripts, fonts or external resources),
+//! for sweeps: time against the value of a constant, one line per workload.
+
+use std::fmt::Write;
+
+use crate::units::{format_timedelta, format_timedeltas};
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Series {
+    pub name: String,
+    /// (x, y) points; y in seconds.
+    pub points: Vec<(f64, f64)>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct LinePlot {
+    pub title: String,
+    pub x_label: String,
+    pub y_label: String,
+    /// Tick labels for x = 0, 1, 2... when the x values are not numbers;
+    /// `None` for a numeric x axis.
+    pub x_categories: Option<Vec<String>>,
+    pub series: Vec<Series>,
+}
+
+const WIDTH: f64 = 760.0;
+const HEIGHT: f64 = 460.0;
+const LEFT: f64 = 80.0;
+const RIGHT: f64 = 200.0;
+const TOP: f64 = 44.0;
+const BOTTOM: f64 = 64.0;
+const COLORS: [&str; 10] = [
+    "#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f",
+    "#bcbd22", "#17becf",
+];
+
+/// One axis: maps data to pixels, linear or logarithmic.
+struct Axis {
+    low: f64,
+    high: f64,
+    log: bool,
+    ticks: Vec<f64>,
+}
+
+impl Axis {
+    /// Log scale when the data are positive and span more than 10x, because a
+    /// linear axis would crush the small values into the bottom pixels.
+    fn fit(values: &[f64]) -> Axis {
+        let min = values.iter().copied().fold(f64::INFINITY, f64::min);
+        let max = values.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+        if !min.is_finite() {
+            return Axis {
+                low: 0.0,
+                high: 1.0,
+                log: false,
+                ticks: vec![0.0, 1.0],
+            };
+        }
+        if min > 0.0 && max / min > 10.0 {
+            let (low, high) = (min.log10().floor() as i32, max.log10().ceil() as i32);
+            let mut ticks = Vec::new();
+            for exponent in low..=high {
+                let base = 10f64.powi(exponent);
+                let steps: &[f64] = if high - low <= 2 {
+                    &[1.0, 2.0, 5.0]
+                } else {
+                    &[1.0]
+                };
+                ticks.extend(
+                    steps
+                        .iter()
+                        .map(|m| m * base)
+                        .filter(|t| *t <= 10f64.powi(high)),
+                );
+            }
+            return Axis {
+                low: 10f64.powi(low),
+                high: 10f64.powi(high),
+                log: true,
+                ticks,
+            };
+        }
+        let (min, max) = if min == max {
+            let pad = if min == 0.0 { 1.0 } else { min.abs() * 0.1 };
+            (min - pad, max + pad)
+        } else {
+            (min, max)
+        };
+        let step = nice_step((max - min) / 5.0);
+        let (low, high) = ((min / step).floor() * step, (max / step).ceil() * step);
+        let count = ((high - low) / step).round() as usize;
+        let ticks = (0..=count).map(|i| low + i as f64 * step).collect();
+        Axis {
+            low,
+            high,
+            log: false,
+            ticks,
+        }
+    }
+
+    fn categories(count: usize) -> Axis {
+        let high = count.saturating_sub(1).max(1) as f64;
+        Axis {
+            low: -0.25,
+            high: high + 0.25,
+            log: false,
+            ticks: (0..count).map(|i| i as f64).collect(),
+        }
+    }
+
+    /// Position in 0..1 along the axis.
+    fn fraction(&self, value: f64) -> f64 {
+        if self.log {
+            (value.log10() - self.low.log10()) / (self.high.log10() - self.low.log10())
+        } else {
+            (value - self.low) / (self.high - self.low)
+        }
+    }
+}
+
+/// 1, 2 or 5 times a power of ten, at least `raw`.
+fn nice_step(raw: f64) -> f64 {
+    let magnitude = 10f64.powf(raw.log10().floor());
+    let multiple = [1.0, 2.0, 5.0, 10.0]
+        .into_iter()
+        .find(|m| m * magnitude >= raw)
+        .unwrap_or(10.0);
+    multiple * magnitude
+}
+
+fn format_number(value: f64) -> String {
+    if value == value.round() && value.abs() < 1e15 {
+        format!("{}", value as i64)
+    } else {
+        format!("{value}")
+    }
+}
+
+pub fn escape(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
+pub fn render(plot: &LinePlot) -> String {
+    let xs: Vec<f64> = plot
+        .series
+        .iter()
+        .flat_map(|s| s.points.iter().map(|p| p.0))
+        .collect();
+    let ys: Vec<f64> = plot
+        .series
+        .iter()
+        .flat_map(|s| s.points.iter().map(|p| p.1))
+        .collect();
+    let x_axis = match &plot.x_categories {
+        Some(categories) => Axis::categories(categories.len()),
+        None => Axis::fit(&xs),
+    };
+    let y_axis = Axis::fit(&ys);
+    let (plot_w, plot_h) = (WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM);
+    let px = |x: f64| LEFT + x_axis.fraction(x) * plot_w;
+    let py = |y: f64| TOP + (1.0 - y_axis.fraction(y)) * plot_h;
+
+    let mut svg = String::new();
+    // write! to a String cannot fail.
+    let _ = writeln!(
+        svg,
+        r#"<svg xmlns="http://www.w3.org/2000/svg" width="{WIDTH}" height="{HEIGHT}" viewBox="0 0 {WIDTH} {HEIGHT}" font-family="sans-serif" font-size="12">"#
+    );
+    let _ = writeln!(svg, r#"<rect width="100%" height="100%" fill="white"/>"#);
+    let _ = writeln!(
+        svg,
+        r#"<text x="{}" y="24" text-anchor="middle" font-size="15" font-weight="bold">{}</text>"#,
+        LEFT + plot_w / 2.0,
+        escape(&plot.title)
+    );
+
+    // Grid lines and tick labels. A linear axis labels every tick in the unit
+    // of the largest (0 ms, 1 ms, 2 ms); a log axis labels each decade alone.
+    let top_tick = y_axis.ticks.iter().copied().fold(0.0, f64::max);
+    let y_tick_label = |tick: f64| {
+        if y_axis.log {
+            format_timedelta(tick)
+        } else {
+            format_timedeltas(&[top_tick, tick]).remove(1)
+        }
+    };
+    for tick in &y_axis.ticks {
+        let y = py(*tick);
+        let _ = writeln!(
+            svg,
+            r##"<line x1="{LEFT}" y1="{y:.1}" x2="{:.1}" y2="{y:.1}" stroke="#e0e0e0"/>"##,
+            LEFT + plot_w
+        );
+        let _ = writeln!(
+            svg,
+            r#"<text x="{:.1}" y="{:.1}" text-anchor="end">{}</text>"#,
+            LEFT - 6.0,
+            y + 4.0,
+            escape(&y_tick_label(*tick))
+        );
+    }
+    for (index, tick) in x_axis.ticks.iter().enumerate() {
+        let x = px(*tick);
+        let label = match &plot.x_categories {
+            Some(categories) => categories[index].clone(),
+            None => format_number(*tick),
+        };
+        let _ = writeln!(
+            svg,
+            r##"<line x1="{x:.1}" y1="{TOP}" x2="{x:.1}" y2="{:.1}" stroke="#e0e0e0"/>"##,
+            TOP + plot_h
+        );
+        let _ = writeln!(
+            svg,
+            r#"<text x="{x:.1}" y="{:.1}" text-anchor="middle">{}</text>"#,
+            TOP + plot_h + 18.0,
+            escape(&label)
+        );
+    }
+
+    // Axes and their labels.
+    let _ = writeln!(
+        svg,
+        r#"<path d="M{LEFT},{TOP} V{:.1} H{:.1}" fill="none" stroke="black"/>"#,
+        TOP + plot_h,
+        LEFT + plot_w
+    );
+    let scale_note = |axis: &Axis| if axis.log { " (log scale)" } else { "" };
+    let _ = writeln!(
+        svg,
+        r#"<text x="{:.1}" y="{:.1}" text-anchor="middle">{}{}</text>"#,
+        LEFT + plot_w / 2.0,
+        HEIGHT - 18.0,
+        escape(&plot.x_label),
+        scale_note(&x_axis)
+    );
+    let _ = writeln!(
+        svg,
+        r#"<text transform="translate(18,{:.1}) rotate(-90)" text-anchor="middle">{}{}</text>"#,
+        TOP + plot_h / 2.0,
+        escape(&plot.y_label),
+        scale_note(&y_axis)
+    );
+
+    // One line per series, with its points marked and a legend entry.
+    for (index, series) in plot.series.iter().enumerate() {
+        let color = COLORS[index % COLORS.len()];
+        let points: Vec<String> = series
+            .points
+            .iter()
+            .map(|(x, y)| format!("{:.1},{:.1}", px(*x), py(*y)))
+            .collect();
+        let _ = writeln!(
+            svg,
+            r#"<polyline points="{}" fill="none" stroke="{color}" stroke-width="2"/>"#,
+            points.join(" ")
+        );
+        for (x, y) in &series.points {
+            let _ = writeln!(
+                svg,
+                r#"<circle cx="{:.1}" cy="{:.1}" r="3" fill="{color}"/>"#,
+                px(*x),
+                py(*y)
+            );
+        }
+        let legend_y = TOP + 10.0 + index as f64 * 20.0;
+        let legend_x = LEFT + plot_w + 16.0;
+        let _ = writeln!(
+            svg,
+            r#"<line x1="{legend_x}" y1="{legend_y}" x2="{}" y2="{legend_y}" stroke="{color}" stroke-width="2"/>"#,
+            legend_x + 20.0
+        );
+        let _ = writeln!(
+            svg,
+            r#"<text x="{}" y="{}">{}</text>"#,
+            legend_x + 26.0,
+            legend_y + 4.0,
+            escape(&series.name)
+        );
+    }
+    svg.push_str("</svg>\n");
+    svg
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use super::*;
+
+    /// Minimal well-formedness check: every element closed in order, and
+    /// attribute values quoted (enough for what [`render`] emits).
+    pub(crate) fn assert_well_formed(svg: &str) {
+        let mut stack: Vec<String> = Vec::new();
+        let mut rest = svg;
+        while let Some(start) = rest.find('<') {
+            let end = rest[start..].find('>').expect("unclosed tag") + start;
+            let tag = &rest[start + 1..end];
+            assert!(
+                tag.matches('"').count().is_multiple_of(2),
+                "unbalanced quotes in <{tag}>"
+            );
+            if let Some(name) = tag.strip_prefix('/') {
+                assert_eq!(stack.pop().as_deref(), Some(name), "mismatched </{name}>");
+            } else if !tag.ends_with('/') {
+                let name = tag.split_whitespace().next().expect("tag name");
+                stack.push(name.to_string());
+            }
+            let text = &rest[..start];
+            assert!(
+                !text.contains('>') || text.contains("&gt;"),
+                "stray > in text"
+            );
+            rest = &rest[end + 1..];
+        }
+        assert!(stack.is_empty(), "unclosed elements {stack:?}");
+    }
+
+    fn plot(xs: &[f64], categories: Option<Vec<String>>) -> LinePlot {
+        LinePlot {
+            title: "Sweep of _FASTPATH_MAX <fastpath>".into(),
+            x_label: "_FASTPATH_MAX".into(),
+            y_label: "time per call".into(),
+            x_categories: categories,
+            series: vec![
+                Series {
+                    name: "deepcopy".into(),
+                    points: xs
+                        .iter()
+                        .map(|x| (*x, 2.8e-3 / x.max(1.0).sqrt()))
+                        .collect(),
+                },
+                Series {
+                    name: "deepcopy_memo & co".into(),
+                    points: xs.iter().map(|x| (*x, 170e-6)).collect(),
+                },
+            ],
+        }
+    }
+
+    #[test]
+    fn numeric_sweep_uses_log_x_over_a_wide_range() {
+        let svg = render(&plot(&[1.0, 5.0, 20.0, 100.0], None));
+        assert_well_formed(&svg);
+        assert!(svg.starts_with("<svg xmlns=\"http://www.w3.org/2000/svg\""));
+        assert!(svg.contains("_FASTPATH_MAX (log scale)"));
+        assert!(svg.contains("&lt;fastpath&gt;") && svg.contains("memo &amp; co"));
+        assert_eq!(svg.matches("<polyline").count(), 2);
+        assert!(svg.contains(">100</text>") && svg.contains(">10</text>"));
+        assert!(!svg.contains("NaN") && !svg.contains("inf"));
+    }
+
+    #[test]
+    fn narrow_and_categorical_axes_are_linear() {
+        let svg = render(&plot(&[1.0, 2.0, 3.0], None));
+        assert_well_formed(&svg);
+        assert!(!svg.contains("_FASTPATH_MAX (log scale)"));
+        let categories = Some(vec!["True".to_string(), "False".to_string()]);
+        let svg = render(&plot(&[0.0, 1.0], categories));
+        assert_well_formed(&svg);
+        assert!(svg.contains(">True</text>") && svg.contains(">False</text>"));
+    }
+
+    #[test]
+    fn nice_steps_and_linear_ticks() {
+        assert_eq!(nice_step(0.3), 0.5);
+        assert_eq!(nice_step(1.0), 1.0);
+        assert_eq!(nice_step(13.0), 20.0);
+        let axis = Axis::fit(&[1.0, 9.0]);
+        assert_eq!((axis.low, axis.high), (0.0, 10.0));
+        assert_eq!(axis.ticks.len(), 6);
+    }
+}

@@ -1,0 +1,264 @@
+//! Sweeps: one workload set measured across the values of one copy.py
+//! constant (`--define _FASTPATH_MAX=1,5,20,100`). Each value becomes an arm,
+//! so a sweep is an ordinary plan: arms interleaved, the first value being
+//! the baseline of the usual report. This module adds the sweep-shaped views:
+//! a table (workloads × values) and an SVG line plot.
+
+use crate::arm::{Arm, parse_define};
+use crate::error::BenchError;
+use crate::report::table::{Cell, TextTable};
+use crate::scheduler::RunResults;
+use crate::stats::Summary;
+use crate::svg::{self, LinePlot, Series};
+use crate::units::format_mean_stdev;
+
+/// `NAME=V1,V2,...`: the constant and its values, in order.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SweepSpec {
+    pub name: String,
+    pub values: Vec<String>,
+}
+
+/// Parses `NAME=V1,V2,...` (at least one value, none empty or repeated).
+pub fn parse_sweep(input: &str) -> Result<SweepSpec, BenchError> {
+    let (name, list) = parse_define(input)?;
+    let values: Vec<String> = list.split(',').map(|v| v.trim().to_string()).collect();
+    let bad = |reason: &str| BenchError::BadDefine {
+        input: input.to_string(),
+        reason: reason.to_string(),
+    };
+    if values.iter().any(String::is_empty) {
+        return Err(bad("a value in the list is empty (use NAME=V1,V2,...)"));
+    }
+    for (index, value) in values.iter().enumerate() {
+        if values[..index].contains(value) {
+            return Err(bad(&format!("the value {value} is listed twice")));
+        }
+    }
+    Ok(SweepSpec { name, values })
+}
+
+impl SweepSpec {
+    /// One arm per value: `base` with `NAME=value` added to its defines.
+    pub fn arms(&self, base: &Arm) -> Vec<Arm> {
+        self.values
+            .iter()
+            .map(|value| base.clone().with_define(&self.name, value))
+            .collect()
+    }
+
+    /// The values as numbers, if they all are (for a numeric x axis).
+    fn numeric_values(&self) -> Option<Vec<f64>> {
+        self.values.iter().map(|v| v.parse::<f64>().ok()).collect()
+    }
+}
+
+/// Summaries of every workload at every value of the swept constant.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SweepTable {
+    pub spec: SweepSpec,
+    /// Label of the swept arm without the define, e.g. `fastpath`.
+    pub subject: String,
+    /// (workload, one summary per value).
+    pub rows: Vec<(String, Vec<Summary>)>,
+}
+
+impl SweepTable {
+    /// `results` must come from a plan whose arms are `spec.arms(base)`.
+    pub fn from_results(
+        spec: &SweepSpec,
+        base: &Arm,
+        results: &RunResults,
+    ) -> Result<SweepTable, BenchError> {
+        if results.arms != spec.arms(base) {
+            return Err(BenchError::InvalidPlan(format!(
+                "these results are not a sweep of {} over {}",
+                spec.name,
+                spec.values.join(",")
+            )));
+        }
+        let rows = results
+            .workloads
+            .iter()
+            .enumerate()
+            .map(|(w, workload)| {
+                let summaries = (0..results.arms.len())
+                    .filter_map(|a| Summary::of(&results.cell(w, a).values()))
+                    .collect();
+                (workload.name.clone(), summaries)
+            })
+            .collect();
+        Ok(SweepTable {
+            spec: spec.clone(),
+            subject: base.label(),
+            rows,
+        })
+    }
+
+    /// Mean ± std dev per workload (rows) and value (columns).
+    pub fn render_text(&self) -> String {
+        let mut headers = vec![format!("{} =", self.spec.name)];
+        headers.extend(self.spec.values.iter().cloned());
+        let rows = self
+            .rows
+            .iter()
+            .map(|(workload, summaries)| {
+                let mut cells = vec![Cell::plain(workload.clone())];
+                cells.extend(
+                    summaries
+                        .iter()
+                        .map(|s| Cell::plain(format_mean_stdev(s.mean, s.stdev))),
+                );
+                cells
+            })
+            .collect();
+        let mut right = vec![true; headers.len()];
+        right[0] = false;
+        let table = TextTable {
+            headers,
+            right,
+            rows,
+        };
+        let mut lines = vec![format!("Sweep of {} for {}", self.spec.name, self.subject)];
+        lines.extend(table.render("  ", false));
+        lines.push(String::new());
+        lines.join("\n")
+    }
+
+    /// Mean time per call against the value, one line per workload.
+    pub fn plot(&self) -> LinePlot {
+        let numeric = self.spec.numeric_values();
+        let xs: Vec<f64> = match &numeric {
+            Some(values) => values.clone(),
+            None => (0..self.spec.values.len()).map(|i| i as f64).collect(),
+        };
+        let series = self
+            .rows
+            .iter()
+            .map(|(workload, summaries)| Series {
+                name: workload.clone(),
+                points: xs
+                    .iter()
+                    .copied()
+                    .zip(summaries.iter().map(|s| s.mean))
+                    .collect(),
+            })
+            .collect();
+        LinePlot {
+            title: format!("{}: time per call vs {}", self.subject, self.spec.name),
+            x_label: self.spec.name.clone(),
+            y_label: "mean time per call".to_string(),
+            x_categories: numeric.is_none().then(|| self.spec.values.clone()),
+            series,
+        }
+    }
+
+    pub fn render_svg(&self) -> String {
+        svg::render(&self.plot())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::launcher::WorkerOutput;
+    use crate::plan::Preset;
+    use crate::scheduler::Cell as ResultCell;
+    use crate::workload::Workload;
+
+    #[test]
+    fn sweep_lists_parse_into_arms() {
+        let spec = parse_sweep("_FASTPATH_MAX=1, 5,20,100").expect("valid");
+        assert_eq!(spec.values, ["1", "5", "20", "100"]);
+        let arms = spec.arms(&Arm::rustpython("fastpath", "dict"));
+        let labels: Vec<String> = arms.iter().map(Arm::label).collect();
+        assert_eq!(labels[0], "fastpath,_FASTPATH_MAX=1");
+        assert_eq!(labels[3], "fastpath,_FASTPATH_MAX=100");
+        for bad in ["X=1,,2", "X=1,1", "X", "9X=1"] {
+            assert!(
+                matches!(parse_sweep(bad), Err(BenchError::BadDefine { .. })),
+                "{bad}"
+            );
+        }
+    }
+
+    fn results(spec: &SweepSpec, base: &Arm) -> RunResults {
+        let arms = spec.arms(base);
+        let workloads: Vec<Workload> = ["deepcopy", "deepcopy_memo"]
+            .iter()
+            .map(|name| Workload {
+                name: name.to_string(),
+                file: "trio.py".into(),
+                suite: "trio".into(),
+            })
+            .collect();
+        let mut cells = Vec::new();
+        for w in 0..workloads.len() {
+            for a in 0..arms.len() {
+                let value = 1e-3 * (w + 1) as f64 / (a + 1) as f64;
+                cells.push(ResultCell {
+                    workload: w,
+                    arm: a,
+                    loops: 100,
+                    calibration: None,
+                    workers: vec![WorkerOutput {
+                        loops: 100,
+                        warmups: vec![],
+                        values: vec![value, value * 1.01],
+                        peak_rss_kib: None,
+                        allocs_per_call: None,
+                        bytes_per_call: None,
+                        python: "rustpython 3.13.0".into(),
+                    }],
+                });
+            }
+        }
+        RunResults {
+            settings: Preset::Fast.settings(),
+            workloads,
+            arms,
+            cells,
+            duration: Default::default(),
+        }
+    }
+
+    #[test]
+    fn table_and_plot_follow_the_values() {
+        let spec = parse_sweep("_FASTPATH_MAX=1,5,20,100").expect("valid");
+        let base = Arm::rustpython("fastpath", "dict");
+        let table = SweepTable::from_results(&spec, &base, &results(&spec, &base)).expect("sweep");
+        let text = table.render_text();
+        assert!(
+            text.starts_with("Sweep of _FASTPATH_MAX for fastpath"),
+            "{text}"
+        );
+        assert!(
+            text.contains("_FASTPATH_MAX =") && text.contains("100"),
+            "{text}"
+        );
+        assert!(
+            text.contains("1.01 ms ± 0.01 ms") && text.contains("251 us ± 2 us"),
+            "{text}"
+        );
+        let plot = table.plot();
+        assert!(plot.x_categories.is_none());
+        let (x, y) = plot.series[1].points[0];
+        assert_eq!(x, 1.0);
+        assert!((y - 2.01e-3).abs() < 1e-15, "{y}");
+        crate::svg::tests::assert_well_formed(&table.render_svg());
+
+        let other = parse_sweep("_FASTPATH_MAX=1,2").expect("valid");
+        assert!(SweepTable::from_results(&other, &base, &results(&spec, &base)).is_err());
+    }
+
+    #[test]
+    fn non_numeric_values_are_categories() {
+        let spec = parse_sweep("_USE_FAST=True,False").expect("valid");
+        let base = Arm::rustpython("fastpath", "dict");
+        let table = SweepTable::from_results(&spec, &base, &results(&spec, &base)).expect("sweep");
+        assert_eq!(
+            table.plot().x_categories,
+            Some(vec!["True".to_string(), "False".to_string()])
+        );
+    }
+}

@@ -1,0 +1,139 @@
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+use copylab_stdlib_copy::{Define, Variant};
+
+const ABOUT: &str = "Study and speed up Python's copy.deepcopy on an embedded RustPython";
+
+#[derive(Debug, Parser)]
+#[command(name = "copylab", version, about = ABOUT, propagate_version = true)]
+#[command(after_help = "Examples:\n  \
+    copylab run --variant baseline script.py\n  \
+    copylab dis --function copy.deepcopy --variant baseline\n  \
+    copylab variants diff fastpath")]
+pub(crate) struct Cli {
+    #[command(subcommand)]
+    pub(crate) command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum Command {
+    /// Run a Python script (or -c CODE, or - for stdin) with a chosen copy.py
+    #[command(after_help = "Examples:\n  \
+        copylab run script.py arg1 arg2\n  \
+        copylab run --variant fastpath -c 'import copy; print(copy.__file__)'\n  \
+        copylab run --copy-py ~/cpython/Lib/copy.py /usr/lib/python3.11/test/test_copy.py\n  \
+        echo 'print(1)' | copylab run -")]
+    Run(RunArgs),
+    /// Print the bytecode of a file, a code string, or one function, as dis.dis does
+    #[command(after_help = "Examples:\n  \
+        copylab dis script.py\n  \
+        copylab dis -c 'x = [1, 2]'\n  \
+        copylab dis --function copy.deepcopy --variant baseline\n  \
+        copylab dis --function copy._reconstruct --diff baseline fastpath")]
+    Dis(DisArgs),
+    /// Print the syntax tree of a file or a code string, as ast.dump does
+    #[command(after_help = "Examples:\n  \
+        copylab ast -c 'x = 1'\n  \
+        copylab ast script.py --indent 2 --attributes")]
+    Ast(AstArgs),
+    /// List the copy.py variants, show one, or diff one against the baseline
+    #[command(after_help = "Examples:\n  \
+        copylab variants\n  \
+        copylab variants show baseline\n  \
+        copylab variants diff fastpath")]
+    Variants(VariantsArgs),
+}
+
+/// Which copy.py the interpreter installs as `copy`.
+#[derive(Debug, Args)]
+pub(crate) struct CopyArgs {
+    /// copy.py variant to install as `copy` (see `copylab variants`)
+    #[arg(long, value_name = "NAME", default_value = "baseline", value_parser = parse_variant)]
+    pub(crate) variant: &'static Variant,
+    /// Install this file as `copy` instead of a variant (e.g. a CPython checkout's Lib/copy.py)
+    #[arg(long, value_name = "PATH", conflicts_with = "variant")]
+    pub(crate) copy_py: Option<PathBuf>,
+    /// Override a tunable constant of the copy.py, e.g. --define _FASTPATH_MAX=100 (repeatable)
+    #[arg(long = "define", value_name = "NAME=VALUE", value_parser = parse_define)]
+    pub(crate) defines: Vec<Define>,
+}
+
+#[derive(Debug, Args)]
+#[command(arg_required_else_help = true)]
+pub(crate) struct RunArgs {
+    #[command(flatten)]
+    pub(crate) copy: CopyArgs,
+    /// Program passed in as a string (like python -c)
+    #[arg(short = 'c', value_name = "CODE", allow_hyphen_values = true)]
+    pub(crate) code: Option<String>,
+    /// Script to run, or - to read it from standard input; with -c, the first argument
+    #[arg(value_name = "SCRIPT")]
+    pub(crate) script: Option<String>,
+    /// Arguments passed to the script in sys.argv[1:]
+    #[arg(value_name = "ARGS", trailing_var_arg = true, allow_hyphen_values = true)]
+    pub(crate) args: Vec<String>,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct DisArgs {
+    #[command(flatten)]
+    pub(crate) copy: CopyArgs,
+    /// Source file to disassemble
+    #[arg(value_name = "FILE", required_unless_present_any = ["code", "function"], conflicts_with_all = ["code", "function"])]
+    pub(crate) file: Option<PathBuf>,
+    /// Code string to disassemble
+    #[arg(short = 'c', value_name = "CODE", conflicts_with = "function", allow_hyphen_values = true)]
+    pub(crate) code: Option<String>,
+    /// MODULE.QUALNAME of a function as loaded under the variant, e.g. copy.deepcopy
+    #[arg(long, value_name = "MODULE.QUALNAME")]
+    pub(crate) function: Option<String>,
+    /// Unified diff of the function's bytecode under variants A and B (line numbers relative
+    /// to the def line)
+    #[arg(long, num_args = 2, value_names = ["A", "B"], requires = "function", value_parser = parse_variant)]
+    pub(crate) diff: Vec<&'static Variant>,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct AstArgs {
+    /// Source file to parse
+    #[arg(value_name = "FILE", required_unless_present = "code", conflicts_with = "code")]
+    pub(crate) file: Option<PathBuf>,
+    /// Code string to parse
+    #[arg(short = 'c', value_name = "CODE", allow_hyphen_values = true)]
+    pub(crate) code: Option<String>,
+    /// Indent nested nodes by N spaces (default: one line, as ast.dump)
+    #[arg(long, value_name = "N")]
+    pub(crate) indent: Option<usize>,
+    /// Include line and column attributes
+    #[arg(long)]
+    pub(crate) attributes: bool,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct VariantsArgs {
+    #[command(subcommand)]
+    pub(crate) action: Option<VariantsAction>,
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum VariantsAction {
+    /// Print a variant's full copy.py source
+    Show {
+        #[arg(value_parser = parse_variant)]
+        name: &'static Variant,
+    },
+    /// Print a variant's unified diff against the baseline
+    Diff {
+        #[arg(value_parser = parse_variant)]
+        name: &'static Variant,
+    },
+}
+
+fn parse_variant(name: &str) -> Result<&'static Variant, String> {
+    copylab_stdlib_copy::find(name).map_err(|err| err.to_string())
+}
+
+fn parse_define(text: &str) -> Result<Define, String> {
+    text.parse().map_err(|err: copylab_stdlib_copy::DefineError| err.to_string())
+}

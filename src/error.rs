@@ -1,0 +1,31 @@
+use copylab_stdlib_copy::{CopySourceError, DefineError};
+use copylab_vm::{HostError, ProgramError};
+
+/// Everything a subcommand can fail with, and the exit status each gets: 2 for what the
+/// user typed (as clap and CPython do), 1 for failures while running.
+#[derive(Debug, thiserror::Error)]
+pub(crate) enum CliError {
+    #[error(transparent)]
+    CopySource(#[from] CopySourceError),
+    #[error(transparent)]
+    Define(#[from] DefineError),
+    #[error(transparent)]
+    Program(#[from] ProgramError),
+    #[error(transparent)]
+    Host(#[from] HostError),
+    #[error("{0}")]
+    Usage(String),
+    #[error("cannot start the interpreter thread: {0}")]
+    Thread(#[source] std::io::Error),
+}
+
+impl CliError {
+    pub(crate) fn exit_code(&self) -> u8 {
+        match self {
+            Self::CopySource(_) | Self::Define(_) | Self::Usage(_) => 2,
+            Self::Program(err) => err.exit_code(),
+            Self::Host(HostError::CopySyntax { .. } | HostError::NotFound(_)) => 2,
+            Self::Host(_) | Self::Thread(_) => 1,
+        }
+    }
+}

@@ -1,0 +1,145 @@
+//! `copylab run`: scripts, -c, stdin, argv, exit statuses, tracebacks and bad input.
+
+mod common;
+
+use common::{copylab, fixture, stderr_of, stdout_of};
+use predicates::prelude::*;
+
+#[test]
+fn script_gets_argv_and_its_exit_status() {
+    let script = fixture("argv_and_exit.py");
+    let out = copylab().arg("run").arg(&script).args(["7", "--variant", "x"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(7), "{}", stderr_of(&out));
+    let stdout = stdout_of(&out);
+    let expected = format!("argv: ['{}', '7', '--variant', 'x']\nname: __main__\n", script.display());
+    assert_eq!(stdout, expected);
+}
+
+#[test]
+fn code_string_gets_dash_c_argv() {
+    copylab()
+        .args(["run", "-c", "import sys; print(sys.argv); raise SystemExit(3)", "a", "-b"])
+        .assert()
+        .code(3)
+        .stdout("['-c', 'a', '-b']\n");
+}
+
+#[test]
+fn stdin_program_runs() {
+    copylab()
+        .args(["run", "-", "x"])
+        .write_stdin("import sys\nprint(sys.argv, 6 * 7)\n")
+        .assert()
+        .success()
+        .stdout("['-', 'x'] 42\n");
+}
+
+#[test]
+fn uncaught_exception_prints_a_cpython_traceback_and_exits_1() {
+    let out = copylab().arg("run").arg(fixture("raises.py")).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = stderr_of(&out);
+    assert!(stderr.starts_with("Traceback (most recent call last):\n"), "{stderr}");
+    assert!(stderr.contains("raises.py\", line 2, in inner\n    return 1 / value\n"), "{stderr}");
+    assert!(stderr.trim_end().ends_with("ZeroDivisionError: division by zero"), "{stderr}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
+}
+
+#[test]
+fn syntax_error_shows_line_and_caret() {
+    let out = copylab().arg("run").arg(fixture("syntax_error.py")).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = stderr_of(&out);
+    assert!(stderr.contains("syntax_error.py\", line 1\n    def f(:\n"), "{stderr}");
+    assert!(stderr.lines().any(|l| l.trim() == "^"), "no caret line: {stderr}");
+    assert!(stderr.contains("SyntaxError:"), "{stderr}");
+}
+
+#[test]
+fn endless_recursion_is_a_recursion_error_not_a_crash() {
+    let out = copylab().arg("run").arg(fixture("recurse.py")).output().unwrap();
+    assert_eq!(out.status.code(), Some(1), "{}", stderr_of(&out));
+    assert!(stderr_of(&out).contains("RecursionError"), "{}", stderr_of(&out));
+}
+
+#[test]
+fn missing_script_is_exit_2_with_the_path() {
+    copylab()
+        .args(["run", "/no/such/script.py"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("can't open file '/no/such/script.py'"));
+}
+
+#[test]
+fn directory_is_rejected() {
+    copylab()
+        .arg("run")
+        .arg(fixture(""))
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("it is a directory"));
+}
+
+#[test]
+fn invalid_utf8_is_reported_with_its_offset() {
+    let dir = tempfile::tempdir().unwrap();
+    let script = dir.path().join("latin1.py");
+    std::fs::write(&script, b"print('caf\xe9')\n").unwrap();
+    copylab()
+        .arg("run")
+        .arg(&script)
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("is not valid UTF-8 (first bad byte at offset 10)"));
+}
+
+#[test]
+fn no_program_is_a_usage_error() {
+    copylab().arg("run").assert().code(2).stderr(predicate::str::contains("Usage"));
+}
+
+#[test]
+fn ctrl_c_stops_a_running_script() {
+    use std::io::BufRead as _;
+    use std::process::{Command, Stdio};
+
+    let mut child = Command::new(assert_cmd::cargo::cargo_bin("copylab"))
+        .arg("run")
+        .arg(fixture("copy_mod_spin.py"))
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    std::io::BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
+    assert_eq!(line, "ready\n");
+    let killed = Command::new("kill").args(["-INT", &child.id().to_string()]).status().unwrap();
+    assert!(killed.success());
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        assert!(std::time::Instant::now() < deadline, "SIGINT did not stop the script");
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    };
+    assert!(!status.success());
+    let mut stderr = String::new();
+    std::io::Read::read_to_string(&mut child.stderr.take().unwrap(), &mut stderr).unwrap();
+    assert!(stderr.contains("KeyboardInterrupt"), "{stderr}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
+}
+
+#[test]
+fn pythonpath_extends_sys_path() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("helper_mod.py"), "VALUE = 'from PYTHONPATH'\n").unwrap();
+    copylab()
+        .env("PYTHONPATH", dir.path())
+        .args(["run", "-c", "import helper_mod; print(helper_mod.VALUE)"])
+        .assert()
+        .success()
+        .stdout("from PYTHONPATH\n");
+}

@@ -1,0 +1,43 @@
+//! Installs the selected copy.py as the module `copy` (see python/import_hook.py).
+
+use copylab_stdlib_copy::CopySource;
+use rustpython_vm::compiler::Mode;
+use rustpython_vm::{PyResult, VirtualMachine};
+
+use crate::error::HostError;
+use crate::exception;
+
+const HOOK_SOURCE: &str = include_str!("../python/import_hook.py");
+const HOOK_FILENAME: &str = "<copylab:import_hook>";
+
+pub(crate) fn install(vm: &VirtualMachine, copy: &CopySource) -> Result<(), HostError> {
+    // Compile first: a broken --copy-py is the user's error and gets a message of its own.
+    let code = vm
+        .compile(&copy.source, Mode::Exec, copy.origin.clone())
+        .map_err(|err| {
+            let exc = err.into_pyexception(vm, Some(&copy.source));
+            HostError::CopySyntax { origin: copy.origin.clone(), rendered: exception::render(vm, &exc) }
+        })?;
+    run_hook(vm, code.into(), copy).map_err(|exc| HostError::Python {
+        message: format!("copylab's import hook failed: {}", exception::render(vm, &exc)),
+    })
+}
+
+fn run_hook(vm: &VirtualMachine, code: rustpython_vm::PyObjectRef, copy: &CopySource) -> PyResult<()> {
+    let hook_code = vm
+        .compile(HOOK_SOURCE, Mode::Exec, HOOK_FILENAME)
+        .map_err(|err| err.into_pyexception(vm, Some(HOOK_SOURCE)))?;
+    let scope = vm.new_scope_with_builtins();
+    vm.run_code_obj(hook_code, scope.clone())?;
+    let install = scope.globals.get_item("install", vm)?;
+    install.call(
+        (
+            code,
+            vm.ctx.new_str(copy.source.as_str()),
+            vm.ctx.new_str(copy.origin.as_str()),
+            vm.ctx.new_str(copy.label.as_str()),
+        ),
+        vm,
+    )?;
+    Ok(())
+}

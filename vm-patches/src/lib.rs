@@ -1,0 +1,23 @@
+//! What copylab adds to RustPython, and the one place an interpreter is built.
+//!
+//! [`Host`] builds a RustPython interpreter with the frozen stdlib, copylab's native module
+//! `_copylab`, and an import hook that serves the selected copy.py ([`CopySource`]) as the
+//! module `copy`, so `import copy` anywhere (user code, `dataclasses`, `unittest`) gets that
+//! variant and `copy.__file__` names it.
+//!
+//! [`CopySource`]: copylab_stdlib_copy::CopySource
+
+mod error;
+mod exception;
+mod host;
+mod import_hook;
+mod inspect;
+mod native;
+mod program;
+mod stack;
+
+pub use error::{HostError, ProgramError};
+pub use host::{Host, HostConfig};
+pub use inspect::{AstOptions, DisTarget};
+pub use program::Program;
+pub use stack::on_interpreter_stack;
