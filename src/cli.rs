@@ -37,6 +37,17 @@ pub(crate) enum Command {
         copylab ast -c 'x = 1'\n  \
         copylab ast script.py --indent 2 --attributes")]
     Ast(AstArgs),
+    /// A/B benchmark copy.py variants (and memo backends) on deepcopy workloads
+    #[command(after_help = "Examples:\n  \
+        copylab bench --fast\n  \
+        copylab bench --variants fastpath,merged --workloads trio,structures --json run.json\n  \
+        copylab bench --variants fastpath --python python3 --markdown table.md\n  \
+        copylab bench compare before.json after.json\n  \
+        copylab bench sweep --variant fastpath --define _FASTPATH_MAX=1,5,20,100 --svg sweep.svg")]
+    Bench(BenchArgs),
+    /// Benchmark worker: runs the timing driver in a fresh interpreter (used by `bench`)
+    #[command(hide = true)]
+    Worker(RunArgs),
     /// List the copy.py variants, show one, or diff one against the baseline
     #[command(after_help = "Examples:\n  \
         copylab variants\n  \
@@ -136,4 +147,93 @@ fn parse_variant(name: &str) -> Result<&'static Variant, String> {
 
 fn parse_define(text: &str) -> Result<Define, String> {
     text.parse().map_err(|err: copylab_stdlib_copy::DefineError| err.to_string())
+}
+
+#[derive(Debug, Args)]
+#[command(args_conflicts_with_subcommands = true)]
+pub(crate) struct BenchArgs {
+    #[command(subcommand)]
+    pub(crate) action: Option<BenchAction>,
+    #[command(flatten)]
+    pub(crate) run: BenchRunArgs,
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum BenchAction {
+    /// Compare two saved runs (pyperf JSON files written by --json)
+    Compare {
+        #[arg(value_name = "A.json")]
+        first: PathBuf,
+        #[arg(value_name = "B.json")]
+        second: PathBuf,
+    },
+    /// Run one workload set across values of a tunable constant; table and SVG plot
+    Sweep(SweepArgs),
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct Effort {
+    /// Quick answer: the trio for all variants in about a minute
+    #[arg(long, conflicts_with = "rigorous")]
+    pub(crate) fast: bool,
+    /// More workers and values, for numbers worth publishing
+    #[arg(long)]
+    pub(crate) rigorous: bool,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct BenchRunArgs {
+    /// Variants to compare against the baseline (comma-separated; default: all)
+    #[arg(long, value_name = "LIST", value_delimiter = ',', value_parser = parse_variant)]
+    pub(crate) variants: Vec<&'static Variant>,
+    /// Memo backends to compare (comma-separated)
+    #[arg(long, value_name = "LIST", value_delimiter = ',', default_value = "dict")]
+    pub(crate) memo: Vec<String>,
+    /// Workloads or suites (comma-separated: trio, structures, all, or names; default: trio)
+    #[arg(long, value_name = "LIST", value_delimiter = ',')]
+    pub(crate) workloads: Vec<String>,
+    /// A Python file whose bench_* functions become workloads
+    #[arg(long, value_name = "PATH")]
+    pub(crate) workload_file: Option<PathBuf>,
+    #[command(flatten)]
+    pub(crate) effort: Effort,
+    /// Override a tunable constant in the variants that declare it (repeatable)
+    #[arg(long = "define", value_name = "NAME=VALUE", value_parser = parse_define)]
+    pub(crate) defines: Vec<Define>,
+    /// Write all results as one pyperf JSON file (pyperf stats / compare_to read it)
+    #[arg(long, value_name = "FILE")]
+    pub(crate) json: Option<PathBuf>,
+    /// Write one pyperf JSON file per arm into DIR, for `pyperf compare_to`
+    #[arg(long, value_name = "DIR")]
+    pub(crate) json_dir: Option<PathBuf>,
+    /// Write the comparison table as Markdown
+    #[arg(long, value_name = "FILE")]
+    pub(crate) markdown: Option<PathBuf>,
+    /// Also run every variant under this CPython, side by side
+    #[arg(long, value_name = "EXE")]
+    pub(crate) python: Option<PathBuf>,
+    /// Show peak memory and allocations per deepcopy
+    #[arg(long)]
+    pub(crate) memory: bool,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct SweepArgs {
+    /// The variant whose constant is swept
+    #[arg(long, value_name = "NAME", value_parser = parse_variant)]
+    pub(crate) variant: &'static Variant,
+    /// The constant and its values, e.g. _FASTPATH_MAX=1,5,20,100
+    #[arg(long = "define", value_name = "NAME=V1,V2,...")]
+    pub(crate) define: String,
+    /// Workloads or suites (comma-separated; default: trio)
+    #[arg(long, value_name = "LIST", value_delimiter = ',')]
+    pub(crate) workloads: Vec<String>,
+    /// A Python file whose bench_* functions become workloads
+    #[arg(long, value_name = "PATH")]
+    pub(crate) workload_file: Option<PathBuf>,
+    #[command(flatten)]
+    pub(crate) effort: Effort,
+    /// Where to write the SVG plot
+    #[arg(long, value_name = "FILE", default_value = "sweep.svg")]
+    pub(crate) svg: PathBuf,
 }

@@ -1,3 +1,4 @@
+use copylab_bench::BenchError;
 use copylab_stdlib_copy::{CopySourceError, DefineError};
 use copylab_vm::{HostError, ProgramError};
 
@@ -13,6 +14,8 @@ pub(crate) enum CliError {
     Program(#[from] ProgramError),
     #[error(transparent)]
     Host(#[from] HostError),
+    #[error(transparent)]
+    Bench(#[from] BenchError),
     #[error("{0}")]
     Usage(String),
     #[error("cannot start the interpreter thread: {0}")]
@@ -25,7 +28,8 @@ impl CliError {
             Self::CopySource(_) | Self::Define(_) | Self::Usage(_) => 2,
             Self::Program(err) => err.exit_code(),
             Self::Host(HostError::CopySyntax { .. } | HostError::NotFound(_)) => 2,
-            Self::Host(_) | Self::Thread(_) => 1,
+            Self::Bench(err) if err.is_usage() => 2,
+            Self::Host(_) | Self::Thread(_) | Self::Bench(_) => 1,
         }
     }
 }

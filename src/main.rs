@@ -9,6 +9,10 @@ use std::process::ExitCode;
 
 use clap::Parser as _;
 
+/// Counts allocations so bench workers can report them per deepcopy.
+#[global_allocator]
+static ALLOCATOR: copylab_vm::alloc::CountingAllocator = copylab_vm::alloc::CountingAllocator;
+
 fn main() -> ExitCode {
     let cli = cli::Cli::parse();
     match commands::dispatch(cli) {

@@ -66,6 +66,23 @@ pub enum BenchError {
 }
 
 impl BenchError {
+    /// Errors in what the user asked for (names, files, defines, paths), as opposed to
+    /// failures while measuring; the CLI exits 2 for these, as for other usage errors.
+    pub fn is_usage(&self) -> bool {
+        matches!(
+            self,
+            BenchError::UnknownWorkload { .. }
+                | BenchError::WorkloadFileNotFound { .. }
+                | BenchError::NoBenchFunctions { .. }
+                | BenchError::BadDefine { .. }
+                | BenchError::InvalidPlan(_)
+                | BenchError::PythonNotFound { .. }
+                | BenchError::Output { .. }
+                | BenchError::ReadResults { .. }
+                | BenchError::NoCommonBenchmarks { .. }
+        )
+    }
+
     pub(crate) fn output(path: impl Into<PathBuf>, source: std::io::Error) -> Self {
         BenchError::Output {
             path: path.into(),

@@ -598,9 +598,15 @@ fn mermaid() -> String {
         "  style hardware fill:{HARDWARE_LANE_FILL},stroke:{}",
         HARDWARE_BLOCK.stroke
     );
-    // Arrow colours: link indices follow the order the arrows were written above.
-    for (index, arrow) in ARROWS.iter().enumerate() {
-        let dash = if arrow.style == Style::Spill {
+    // Arrow colours: link indices follow the order the links were written above, the
+    // diagram's arrows first, then the legend's three samples.
+    let styles = ARROWS.iter().map(|arrow| arrow.style).chain([
+        Style::Operation,
+        Style::Spill,
+        Style::Memory,
+    ]);
+    for (index, style) in styles.enumerate() {
+        let dash = if style == Style::Spill {
             ",stroke-dasharray:6 4"
         } else {
             ""
@@ -608,7 +614,7 @@ fn mermaid() -> String {
         let _ = writeln!(
             out,
             "  linkStyle {index} stroke:{},stroke-width:2px{dash}",
-            arrow_colour(arrow.style)
+            arrow_colour(style)
         );
     }
     out

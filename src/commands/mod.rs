@@ -1,4 +1,5 @@
 mod ast;
+mod bench;
 mod dis;
 mod run;
 mod variants;
@@ -15,6 +16,8 @@ pub(crate) fn dispatch(cli: Cli) -> Result<u8, CliError> {
         Command::Run(args) => run::run(args),
         Command::Dis(args) => dis::dis(args),
         Command::Ast(args) => ast::ast(args),
+        Command::Bench(args) => bench::bench(args),
+        Command::Worker(args) => run::run(args),
         Command::Variants(args) => variants::variants(args),
     }
 }

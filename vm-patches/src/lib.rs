@@ -7,6 +7,7 @@
 //!
 //! [`CopySource`]: copylab_stdlib_copy::CopySource
 
+pub mod alloc;
 mod error;
 mod exception;
 mod host;

@@ -8,4 +8,11 @@ mod _copylab {
     /// copylab's version, so scripts can record which build produced their numbers.
     #[pyattr]
     const VERSION: &str = env!("CARGO_PKG_VERSION");
+
+    /// `(allocations, bytes)` made so far by the interpreter's thread. Both stay 0 unless the
+    /// binary installed `CountingAllocator` as its global allocator (copylab does).
+    #[pyfunction]
+    fn alloc_counters() -> (u64, u64) {
+        crate::alloc::counters()
+    }
 }

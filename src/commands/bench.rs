@@ -1,0 +1,248 @@
+//! `copylab bench`: plans arms from the CLI flags, runs them through copylab-bench's
+//! scheduler with this binary as the RustPython worker, and writes the reports.
+
+use std::ffi::OsString;
+use std::io::IsTerminal as _;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use copylab_bench::{
+    Arm, BenchError, BenchFiles, ByInterpreter, CPythonLauncher, Job, Launcher, Plan, Preset,
+    Report, RunResults, StderrProgress, SweepTable, TerminalOptions, WorkerOutput, Workload,
+    markdown, parse_sweep, pyperf, run_plan, run_worker_command, select_workloads, terminal,
+    workloads_from_file,
+};
+use copylab_stdlib_copy::{CopySource, Define, Variant, tunables};
+
+use crate::cli::{BenchAction, BenchArgs, BenchRunArgs, Effort, SweepArgs};
+use crate::error::CliError;
+
+/// Memo backends a worker can install.
+const MEMO_BACKENDS: &[&str] = &["dict"];
+
+pub(crate) fn bench(args: BenchArgs) -> Result<u8, CliError> {
+    match args.action {
+        Some(BenchAction::Compare { first, second }) => compare(&first, &second),
+        Some(BenchAction::Sweep(sweep_args)) => sweep(sweep_args),
+        None => run(args.run),
+    }
+}
+
+fn run(args: BenchRunArgs) -> Result<u8, CliError> {
+    for path in [&args.json, &args.markdown].into_iter().flatten() {
+        ensure_writable(path)?;
+    }
+    if let Some(dir) = &args.json_dir {
+        std::fs::create_dir_all(dir).map_err(|source| BenchError::Output { path: dir.clone(), source })?;
+        ensure_writable(&dir.join("baseline.json"))?;
+    }
+    for memo in &args.memo {
+        if !MEMO_BACKENDS.contains(&memo.as_str()) {
+            return Err(CliError::Usage(format!(
+                "unknown memo backend `{memo}`; valid backends: {}",
+                MEMO_BACKENDS.join(", ")
+            )));
+        }
+    }
+    let files = BenchFiles::materialize()?;
+    let workloads = choose_workloads(&files, &args.workloads, args.workload_file.as_deref())?;
+    let variants = with_baseline_first(&args.variants);
+    check_defines_are_declared(&args.defines, &variants)?;
+
+    let mut arms = Vec::new();
+    for memo in &args.memo {
+        for variant in &variants {
+            arms.push(with_defines(Arm::rustpython(variant.name, memo), variant, &args.defines));
+        }
+    }
+    if let Some(exe) = &args.python {
+        CPythonLauncher::probe(exe)?;
+        for variant in &variants {
+            let source = CopySource::variant(variant).with_defines(&declared(&args.defines, variant))?;
+            let copy_py = files.write_copy_py(variant.name, &source.source)?;
+            arms.push(with_defines(Arm::cpython(exe, variant.name, Some(copy_py)), variant, &args.defines));
+        }
+    }
+
+    let plan = Plan::new(workloads, arms, preset(&args.effort).settings())?;
+    let results = execute(&plan, &files)?;
+    let report = Report::from_results(&results);
+    let color = std::io::stdout().is_terminal();
+    super::print_text(&terminal::render(&report, TerminalOptions { color, memory: args.memory }));
+
+    if let Some(path) = &args.json {
+        pyperf::combined_suite(&results).write(path)?;
+    }
+    if let Some(dir) = &args.json_dir {
+        pyperf::write_per_arm(&results, dir)?;
+    }
+    if let Some(path) = &args.markdown {
+        write_atomically(path, &markdown::render(&report, args.memory))?;
+    }
+    Ok(0)
+}
+
+fn sweep(args: SweepArgs) -> Result<u8, CliError> {
+    ensure_writable(&args.svg)?;
+    let spec = parse_sweep(&args.define)?;
+    // Each value must be a literal and the constant a tunable of the variant: check them all
+    // before spending minutes measuring.
+    for value in &spec.values {
+        let define: Define = format!("{}={value}", spec.name).parse()?;
+        CopySource::variant(args.variant).with_defines(&[define])?;
+    }
+    let files = BenchFiles::materialize()?;
+    let workloads = choose_workloads(&files, &args.workloads, args.workload_file.as_deref())?;
+    let base = Arm::rustpython(args.variant.name, copylab_bench::DEFAULT_MEMO);
+    let plan = Plan::new(workloads, spec.arms(&base), preset(&args.effort).settings())?;
+    let results = execute(&plan, &files)?;
+    let table = SweepTable::from_results(&spec, &base, &results)?;
+    super::print_text(&table.render_text());
+    write_atomically(&args.svg, &table.render_svg())?;
+    eprintln!("wrote {}", args.svg.display());
+    Ok(0)
+}
+
+fn compare(first: &Path, second: &Path) -> Result<u8, CliError> {
+    let report = pyperf::compare_files(&[first.to_owned(), second.to_owned()])?;
+    let color = std::io::stdout().is_terminal();
+    super::print_text(&terminal::render(&report, TerminalOptions { color, memory: false }));
+    Ok(0)
+}
+
+fn execute(plan: &Plan, files: &BenchFiles) -> Result<RunResults, CliError> {
+    let worker_exe = std::env::current_exe().map_err(|source| BenchError::Spawn {
+        program: PathBuf::from("copylab"),
+        source,
+    })?;
+    let launcher = ByInterpreter { rustpython: RustPythonLauncher { exe: worker_exe } };
+    Ok(run_plan(plan, files.driver(), &launcher, &mut StderrProgress::new())?)
+}
+
+/// Runs a job in `copylab worker`: a fresh process and interpreter with the arm's copy.py.
+struct RustPythonLauncher {
+    exe: PathBuf,
+}
+
+impl Launcher for RustPythonLauncher {
+    fn run(&self, job: &Job) -> Result<WorkerOutput, BenchError> {
+        let mut command = Command::new(&self.exe);
+        command.args(["worker", "--variant", &job.arm.variant]);
+        // The host rewrites the constants in the source, so no --define goes to the driver.
+        for (name, value) in &job.arm.defines {
+            command.arg("--define").arg(format!("{name}={value}"));
+        }
+        command.arg(&job.driver).args(job.driver_args());
+        run_worker_command(&mut command, job)
+    }
+}
+
+fn preset(effort: &Effort) -> Preset {
+    match (effort.fast, effort.rigorous) {
+        (true, _) => Preset::Fast,
+        (_, true) => Preset::Rigorous,
+        _ => Preset::Default,
+    }
+}
+
+/// A `--workload-file` alone benchmarks all of its functions; names pick among the built-in
+/// workloads and the file's.
+fn choose_workloads(
+    files: &BenchFiles,
+    names: &[String],
+    workload_file: Option<&Path>,
+) -> Result<Vec<Workload>, BenchError> {
+    let mut catalogue = files.builtin_workloads().to_vec();
+    if let Some(path) = workload_file {
+        let from_file = workloads_from_file(path)?;
+        if names.is_empty() {
+            return Ok(from_file);
+        }
+        catalogue.extend(from_file);
+    }
+    select_workloads(&catalogue, names)
+}
+
+/// The baseline is the reference of every verdict, so it always runs, first.
+fn with_baseline_first(requested: &[&'static Variant]) -> Vec<&'static Variant> {
+    let requested: Vec<_> = if requested.is_empty() {
+        copylab_stdlib_copy::variants().iter().collect()
+    } else {
+        requested.to_vec()
+    };
+    let baseline = copylab_stdlib_copy::baseline();
+    std::iter::once(baseline).chain(requested.into_iter().filter(|v| v.name != baseline.name)).fold(
+        Vec::new(),
+        |mut unique, variant| {
+            if !unique.contains(&variant) {
+                unique.push(variant);
+            }
+            unique
+        },
+    )
+}
+
+/// The defines `variant` declares as tunable; the others do not apply to it.
+fn declared(defines: &[Define], variant: &Variant) -> Vec<Define> {
+    let tunable = tunables(variant.source);
+    defines.iter().filter(|d| tunable.iter().any(|t| t.name == d.name)).cloned().collect()
+}
+
+fn with_defines(mut arm: Arm, variant: &Variant, defines: &[Define]) -> Arm {
+    for define in declared(defines, variant) {
+        arm = arm.with_define(&define.name, &define.value);
+    }
+    arm
+}
+
+fn check_defines_are_declared(defines: &[Define], variants: &[&Variant]) -> Result<(), CliError> {
+    for define in defines {
+        if !variants.iter().any(|v| !declared(std::slice::from_ref(define), v).is_empty()) {
+            let names: Vec<_> = variants.iter().map(|v| v.name).collect();
+            return Err(CliError::Usage(format!(
+                "--define {}: none of the benchmarked variants ({}) declares a tunable constant `{}`",
+                define,
+                names.join(", "),
+                define.name
+            )));
+        }
+    }
+    Ok(())
+}
+
+/// Fails before any measuring if `path` cannot be written, leaving nothing behind.
+fn ensure_writable(path: &Path) -> Result<(), BenchError> {
+    let dir = match path.parent() {
+        Some(parent) if !parent.as_os_str().is_empty() => parent.to_owned(),
+        _ => PathBuf::from("."),
+    };
+    let mut probe_name = OsString::from(".copylab-write-probe-");
+    probe_name.push(std::process::id().to_string());
+    let probe = dir.join(probe_name);
+    std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(&probe)
+        .and_then(|_| std::fs::remove_file(&probe))
+        .map_err(|source| BenchError::Output { path: path.to_owned(), source })?;
+    if path.is_dir() {
+        return Err(BenchError::Output {
+            path: path.to_owned(),
+            source: std::io::Error::new(std::io::ErrorKind::IsADirectory, "it is a directory"),
+        });
+    }
+    Ok(())
+}
+
+/// Writes a whole file or nothing: a temporary file beside it, renamed into place.
+fn write_atomically(path: &Path, text: &str) -> Result<(), BenchError> {
+    let mut temp_name = path.file_name().map(OsString::from).unwrap_or_default();
+    temp_name.push(format!(".tmp-{}", std::process::id()));
+    let temp = path.with_file_name(temp_name);
+    std::fs::write(&temp, text)
+        .and_then(|()| std::fs::rename(&temp, path))
+        .map_err(|source| {
+            let _ = std::fs::remove_file(&temp);
+            BenchError::Output { path: path.to_owned(), source }
+        })
+}

@@ -1,0 +1,161 @@
+//! `copylab bench`: a real (small) A/B run, its outputs, compare, sweep and bad input.
+
+mod common;
+
+use common::{copylab, stderr_of, stdout_of};
+use predicates::prelude::*;
+
+/// pyperf itself must accept what copylab writes (`.ci/run` installs pyperf).
+fn pyperf(args: &[&str]) -> std::process::Output {
+    std::process::Command::new("python3").args(["-m", "pyperf"]).args(args).output().unwrap()
+}
+
+#[test]
+fn ab_run_writes_pyperf_json_markdown_and_compares() {
+    let dir = tempfile::tempdir().unwrap();
+    let json = dir.path().join("run.json");
+    let markdown = dir.path().join("table.md");
+    let out = copylab()
+        .args(["bench", "--fast", "--variants", "memo", "--workloads", "deepcopy_reduce,deepcopy_memo", "--memory"])
+        .arg("--json")
+        .arg(&json)
+        .arg("--markdown")
+        .arg(&markdown)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr_of(&out));
+    let text = stdout_of(&out);
+    assert!(text.contains("deepcopy_reduce"), "{text}");
+    let memo_row = text.lines().find(|l| l.trim_start().starts_with("memo ")).unwrap_or_default();
+    assert!(
+        ["faster", "slower", "not significant"].iter().any(|v| memo_row.contains(v)),
+        "no verdict for memo: {text}"
+    );
+    assert!(text.contains("Geometric mean"), "{text}");
+    assert!(text.contains("Allocs/call") && text.contains("Peak RSS"), "--memory columns missing: {text}");
+
+    let stats = pyperf(&["stats", json.to_str().unwrap()]);
+    assert!(stats.status.success(), "pyperf stats: {}", stderr_of(&stats));
+    let stats = stdout_of(&stats);
+    assert!(stats.contains("deepcopy_reduce[baseline]") && stats.contains("deepcopy_reduce[memo]"), "{stats}");
+
+    let table = std::fs::read_to_string(&markdown).unwrap();
+    assert!(table.starts_with("| Benchmark | baseline | memo |"), "{table}");
+
+    // A saved run compares with itself as not significant, benchmark by benchmark.
+    let compared = copylab().args(["bench", "compare"]).arg(&json).arg(&json).output().unwrap();
+    assert!(compared.status.success(), "{}", stderr_of(&compared));
+    assert!(stdout_of(&compared).contains("not significant"), "{}", stdout_of(&compared));
+}
+
+#[test]
+fn json_dir_files_work_with_pyperf_compare_to() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = copylab()
+        .args(["bench", "--fast", "--variants", "fastpath", "--workloads", "deepcopy_reduce", "--json-dir"])
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr_of(&out));
+    let compared = pyperf(&[
+        "compare_to",
+        dir.path().join("baseline.json").to_str().unwrap(),
+        dir.path().join("fastpath.json").to_str().unwrap(),
+    ]);
+    assert!(compared.status.success(), "{}", stderr_of(&compared));
+    assert!(stdout_of(&compared).contains("deepcopy_reduce"), "{}", stdout_of(&compared));
+}
+
+#[test]
+fn user_workload_file_and_sweep() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("mine.py");
+    std::fs::write(&file, "import copy\nDATA = {'k': [1, 2, (3, 4)]}\n\ndef bench_small_dict():\n    copy.deepcopy(DATA)\n").unwrap();
+    let svg = dir.path().join("sweep.svg");
+    let out = copylab()
+        .args(["bench", "sweep", "--fast", "--variant", "fastpath", "--define", "_FASTPATH_MAX=0,5"])
+        .arg("--workload-file")
+        .arg(&file)
+        .arg("--svg")
+        .arg(&svg)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr_of(&out));
+    assert!(stdout_of(&out).contains("small_dict"), "{}", stdout_of(&out));
+    let plot = std::fs::read_to_string(&svg).unwrap();
+    assert!(plot.starts_with("<svg") || plot.starts_with("<?xml"), "{plot}");
+    assert!(plot.contains("_FASTPATH_MAX"), "axis label missing");
+}
+
+#[test]
+fn bad_input_is_refused_before_measuring() {
+    copylab()
+        .args(["bench", "--variants", "turbo"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("unknown variant `turbo`"));
+    copylab()
+        .args(["bench", "--workloads", "nope"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("unknown workload 'nope'").and(predicate::str::contains("deepcopy_memo")));
+    copylab()
+        .args(["bench", "--define", "NOEQUALS"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("expected NAME=VALUE"));
+    copylab()
+        .args(["bench", "--variants", "memo", "--define", "_FASTPATH_MAX=3"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("declares a tunable constant `_FASTPATH_MAX`"));
+    copylab()
+        .args(["bench", "--memo", "quantum"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("unknown memo backend `quantum`"));
+    copylab()
+        .args(["bench", "--python", "/no/such/python3"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("/no/such/python3"));
+    copylab()
+        .args(["bench", "--json", "/no/such/dir/run.json"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("cannot write /no/such/dir/run.json"));
+    copylab()
+        .args(["bench", "--workload-file", "/no/such/workloads.py"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("/no/such/workloads.py"));
+    copylab()
+        .args(["bench", "sweep", "--variant", "baseline", "--define", "_FASTPATH_MAX=1,2"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("declares no tunable constant"));
+}
+
+#[test]
+fn a_broken_workload_fails_cleanly_and_leaves_no_json() {
+    let dir = tempfile::tempdir().unwrap();
+    let json = dir.path().join("run.json");
+    for (name, source, expected) in [
+        ("syntax.py", "def bench_x(:\n    pass\n", "has a syntax error at line 1"),
+        ("raises.py", "def bench_boom():\n    raise ValueError('boom')\n", "ValueError: boom"),
+    ] {
+        let file = dir.path().join(name);
+        std::fs::write(&file, source).unwrap();
+        let out = copylab()
+            .args(["bench", "--fast", "--variants", "baseline", "--workload-file"])
+            .arg(&file)
+            .arg("--json")
+            .arg(&json)
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(1), "{name}: {}", stderr_of(&out));
+        assert!(stderr_of(&out).contains(expected), "{name}: {}", stderr_of(&out));
+        assert!(!json.exists(), "{name}: partial JSON left behind");
+        assert!(!stderr_of(&out).contains("panicked"));
+    }
+}
