@@ -23,6 +23,7 @@ pub(crate) enum Command {
         copylab run script.py arg1 arg2\n  \
         copylab run --variant fastpath -c 'import copy; print(copy.__file__)'\n  \
         copylab run --copy-py ~/cpython/Lib/copy.py /usr/lib/python3.11/test/test_copy.py\n  \
+        copylab run --memo cam --cam-entries 64 --cam-stats script.py\n  \
         echo 'print(1)' | copylab run -")]
     Run(RunArgs),
     /// Print the bytecode of a file, a code string, or one function, as dis.dis does
@@ -45,6 +46,12 @@ pub(crate) enum Command {
         copylab bench compare before.json after.json\n  \
         copylab bench sweep --variant fastpath --define _FASTPATH_MAX=1,5,20,100 --svg sweep.svg")]
     Bench(BenchArgs),
+    /// The emulated CAM memo device: block diagram and capacity sweep
+    #[command(after_help = "Examples:\n  \
+        copylab cam diagram --format svg -o cam.svg\n  \
+        copylab cam sweep --entries 16,64,256,1024,4096 --workloads trio --svg cam-sweep.svg\n  \
+        copylab run --memo cam --cam-stats script.py")]
+    Cam(CamArgs),
     /// Benchmark worker: runs the timing driver in a fresh interpreter (used by `bench`)
     #[command(hide = true)]
     Worker(RunArgs),
@@ -70,11 +77,27 @@ pub(crate) struct CopyArgs {
     pub(crate) defines: Vec<Define>,
 }
 
+/// Which memo `copy.deepcopy(x)` gets when the caller brings none.
+#[derive(Debug, Args)]
+pub(crate) struct MemoArgs {
+    /// Memo backend: dict (copy.py's own) or cam (an emulated CAM device)
+    #[arg(long, value_name = "BACKEND", default_value = "dict", value_parser = ["dict", "cam"])]
+    pub(crate) memo: String,
+    /// CAM rows (with --memo cam; default 1024)
+    #[arg(long, value_name = "N")]
+    pub(crate) cam_entries: Option<usize>,
+    /// At exit, print the CAM statistics (or write them as JSON: --cam-stats=FILE)
+    #[arg(long, value_name = "FILE", num_args = 0..=1, require_equals = true, default_missing_value = "-")]
+    pub(crate) cam_stats: Option<PathBuf>,
+}
+
 #[derive(Debug, Args)]
 #[command(arg_required_else_help = true)]
 pub(crate) struct RunArgs {
     #[command(flatten)]
     pub(crate) copy: CopyArgs,
+    #[command(flatten)]
+    pub(crate) memo: MemoArgs,
     /// Program passed in as a string (like python -c)
     #[arg(short = 'c', value_name = "CODE", allow_hyphen_values = true)]
     pub(crate) code: Option<String>,
@@ -236,4 +259,50 @@ pub(crate) struct SweepArgs {
     /// Where to write the SVG plot
     #[arg(long, value_name = "FILE", default_value = "sweep.svg")]
     pub(crate) svg: PathBuf,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct CamArgs {
+    #[command(subcommand)]
+    pub(crate) action: CamAction,
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum CamAction {
+    /// Block diagram of how the CAM serves deepcopy's memo (hardware vs software blocks)
+    Diagram {
+        /// svg, dot or mermaid
+        #[arg(long, value_name = "FORMAT", default_value = "svg", value_parser = parse_diagram_format)]
+        format: cam_device::DiagramFormat,
+        /// Write to FILE instead of standard output
+        #[arg(short = 'o', long = "output", value_name = "FILE")]
+        output: Option<PathBuf>,
+    },
+    /// Record the memo traffic of workloads once, replay it at several CAM capacities
+    Sweep(CamSweepArgs),
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct CamSweepArgs {
+    /// CAM capacities to replay (comma-separated rows)
+    #[arg(long, value_name = "LIST", value_delimiter = ',', default_value = "16,64,256,1024,4096")]
+    pub(crate) entries: Vec<usize>,
+    /// Workloads or suites (comma-separated; default: trio)
+    #[arg(long, value_name = "LIST", value_delimiter = ',')]
+    pub(crate) workloads: Vec<String>,
+    /// A Python file whose bench_* functions become workloads
+    #[arg(long, value_name = "PATH")]
+    pub(crate) workload_file: Option<PathBuf>,
+    #[command(flatten)]
+    pub(crate) copy: CopyArgs,
+    /// Calls of each workload function while recording
+    #[arg(long, value_name = "N", default_value_t = 3, value_parser = clap::value_parser!(u32).range(1..=100_000))]
+    pub(crate) repeat: u32,
+    /// Where to write the SVG plot (CAM-resolved lookups against capacity)
+    #[arg(long, value_name = "FILE", default_value = "cam-sweep.svg")]
+    pub(crate) svg: PathBuf,
+}
+
+fn parse_diagram_format(text: &str) -> Result<cam_device::DiagramFormat, String> {
+    text.parse().map_err(|err: cam_device::ParseDiagramFormatError| err.to_string())
 }

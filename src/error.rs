@@ -18,6 +18,12 @@ pub(crate) enum CliError {
     Bench(#[from] BenchError),
     #[error("{0}")]
     Usage(String),
+    #[error("cannot write {path}: {source}; check that the directory exists and is writable", path = path.display())]
+    Output {
+        path: std::path::PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
     #[error("cannot start the interpreter thread: {0}")]
     Thread(#[source] std::io::Error),
 }
@@ -25,9 +31,9 @@ pub(crate) enum CliError {
 impl CliError {
     pub(crate) fn exit_code(&self) -> u8 {
         match self {
-            Self::CopySource(_) | Self::Define(_) | Self::Usage(_) => 2,
+            Self::CopySource(_) | Self::Define(_) | Self::Usage(_) | Self::Output { .. } => 2,
             Self::Program(err) => err.exit_code(),
-            Self::Host(HostError::CopySyntax { .. } | HostError::NotFound(_)) => 2,
+            Self::Host(HostError::CopySyntax { .. } | HostError::NotFound(_) | HostError::CamConfig(_)) => 2,
             Self::Bench(err) if err.is_usage() => 2,
             Self::Host(_) | Self::Thread(_) | Self::Bench(_) => 1,
         }

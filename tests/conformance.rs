@@ -45,3 +45,19 @@ pub(crate) fn assert_test_copy_passes(args: &[&str]) {
 fn cpython_test_copy_passes_on_the_baseline() {
     assert_test_copy_passes(&["--variant", "baseline"]);
 }
+
+#[test]
+fn cpython_test_copy_passes_on_every_variant() {
+    for variant in &copylab_stdlib_copy::variants()[1..] {
+        assert_test_copy_passes(&["--variant", variant.name]);
+    }
+}
+
+/// With the CAM memo, also at 4 entries, where nearly every deepcopy spills.
+#[test]
+fn cpython_test_copy_passes_with_the_cam_memo_on_every_variant() {
+    for variant in copylab_stdlib_copy::variants() {
+        assert_test_copy_passes(&["--variant", variant.name, "--memo", "cam"]);
+        assert_test_copy_passes(&["--variant", variant.name, "--memo", "cam", "--cam-entries", "4"]);
+    }
+}

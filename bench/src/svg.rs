@@ -12,11 +12,22 @@ pub struct Series {
     pub points: Vec<(f64, f64)>,
 }
 
+/// What the y values are, for tick labels.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum YUnit {
+    /// Seconds, labelled like pyperf (`2.81 ms`).
+    #[default]
+    Seconds,
+    /// Percentages in 0..=100, labelled `42 %`.
+    Percent,
+}
+
 #[derive(Clone, Debug, PartialEq)]
 pub struct LinePlot {
     pub title: String,
     pub x_label: String,
     pub y_label: String,
+    pub y_unit: YUnit,
     /// Tick labels for x = 0, 1, 2... when the x values are not numbers;
     /// `None` for a numeric x axis.
     pub x_categories: Option<Vec<String>>,
@@ -181,7 +192,9 @@ pub fn render(plot: &LinePlot) -> String {
     // of the largest (0 ms, 1 ms, 2 ms); a log axis labels each decade alone.
     let top_tick = y_axis.ticks.iter().copied().fold(0.0, f64::max);
     let y_tick_label = |tick: f64| {
-        if y_axis.log {
+        if plot.y_unit == YUnit::Percent {
+            format!("{tick:.0} %")
+        } else if y_axis.log {
             format_timedelta(tick)
         } else {
             format_timedeltas(&[top_tick, tick]).remove(1)
@@ -322,6 +335,7 @@ pub(crate) mod tests {
             title: "Sweep of _FASTPATH_MAX <fastpath>".into(),
             x_label: "_FASTPATH_MAX".into(),
             y_label: "time per call".into(),
+            y_unit: YUnit::Seconds,
             x_categories: categories,
             series: vec![
                 Series {

@@ -148,6 +148,7 @@ impl SweepTable {
             title: format!("{}: time per call vs {}", self.subject, self.spec.name),
             x_label: self.spec.name.clone(),
             y_label: "mean time per call".to_string(),
+            y_unit: svg::YUnit::Seconds,
             x_categories: numeric.is_none().then(|| self.spec.values.clone()),
             series,
         }

@@ -18,7 +18,7 @@ use crate::cli::{BenchAction, BenchArgs, BenchRunArgs, Effort, SweepArgs};
 use crate::error::CliError;
 
 /// Memo backends a worker can install.
-const MEMO_BACKENDS: &[&str] = &["dict"];
+const MEMO_BACKENDS: &[&str] = &["dict", "cam"];
 
 pub(crate) fn bench(args: BenchArgs) -> Result<u8, CliError> {
     match args.action {
@@ -127,7 +127,7 @@ struct RustPythonLauncher {
 impl Launcher for RustPythonLauncher {
     fn run(&self, job: &Job) -> Result<WorkerOutput, BenchError> {
         let mut command = Command::new(&self.exe);
-        command.args(["worker", "--variant", &job.arm.variant]);
+        command.args(["worker", "--variant", &job.arm.variant, "--memo", &job.arm.memo]);
         // The host rewrites the constants in the source, so no --define goes to the driver.
         for (name, value) in &job.arm.defines {
             command.arg("--define").arg(format!("{name}={value}"));
@@ -147,7 +147,7 @@ fn preset(effort: &Effort) -> Preset {
 
 /// A `--workload-file` alone benchmarks all of its functions; names pick among the built-in
 /// workloads and the file's.
-fn choose_workloads(
+pub(crate) fn choose_workloads(
     files: &BenchFiles,
     names: &[String],
     workload_file: Option<&Path>,
@@ -211,7 +211,7 @@ fn check_defines_are_declared(defines: &[Define], variants: &[&Variant]) -> Resu
 }
 
 /// Fails before any measuring if `path` cannot be written, leaving nothing behind.
-fn ensure_writable(path: &Path) -> Result<(), BenchError> {
+pub(crate) fn ensure_writable(path: &Path) -> Result<(), BenchError> {
     let dir = match path.parent() {
         Some(parent) if !parent.as_os_str().is_empty() => parent.to_owned(),
         _ => PathBuf::from("."),
@@ -235,7 +235,7 @@ fn ensure_writable(path: &Path) -> Result<(), BenchError> {
 }
 
 /// Writes a whole file or nothing: a temporary file beside it, renamed into place.
-fn write_atomically(path: &Path, text: &str) -> Result<(), BenchError> {
+pub(crate) fn write_atomically(path: &Path, text: &str) -> Result<(), BenchError> {
     let mut temp_name = path.file_name().map(OsString::from).unwrap_or_default();
     temp_name.push(format!(".tmp-{}", std::process::id()));
     let temp = path.with_file_name(temp_name);

@@ -1,13 +1,14 @@
 mod ast;
 mod bench;
+mod cam;
 mod dis;
 mod run;
 mod variants;
 
 use copylab_stdlib_copy::CopySource;
-use copylab_vm::{Host, HostConfig};
+use copylab_vm::{Host, HostConfig, MemoBackend};
 
-use crate::cli::{Cli, Command, CopyArgs};
+use crate::cli::{Cli, Command, CopyArgs, MemoArgs};
 use crate::error::CliError;
 
 /// Runs the parsed command; `Ok` carries the process exit status.
@@ -17,6 +18,7 @@ pub(crate) fn dispatch(cli: Cli) -> Result<u8, CliError> {
         Command::Dis(args) => dis::dis(args),
         Command::Ast(args) => ast::ast(args),
         Command::Bench(args) => bench::bench(args),
+        Command::Cam(args) => cam::cam(args),
         Command::Worker(args) => run::run(args),
         Command::Variants(args) => variants::variants(args),
     }
@@ -30,6 +32,24 @@ impl CopyArgs {
             None => CopySource::variant(self.variant),
         };
         Ok(source.with_defines(&self.defines)?)
+    }
+}
+
+impl MemoArgs {
+    /// The backend these flags select; CAM sizes are checked when the host builds it.
+    pub(crate) fn backend(&self) -> Result<MemoBackend, CliError> {
+        let cam_only = self.cam_entries.is_some() || self.cam_stats.is_some();
+        match self.memo.as_str() {
+            "cam" => {
+                let mut config = cam_device::CamConfig::default();
+                if let Some(entries) = self.cam_entries {
+                    config.entries = entries;
+                }
+                Ok(MemoBackend::Cam(config))
+            }
+            _ if cam_only => Err(CliError::Usage("--cam-entries and --cam-stats need --memo cam".into())),
+            _ => Ok(MemoBackend::Dict),
+        }
     }
 }
 

@@ -33,8 +33,25 @@ pub(crate) fn run(args: RunArgs) -> Result<u8, CliError> {
     if let Some(extra) = std::env::var_os("PYTHONPATH") {
         sys_path.extend(std::env::split_paths(&extra).map(|p| p.display().to_string()));
     }
-    let config = HostConfig { copy, argv, sys_path };
-    let status = super::with_host(config, move |host| Ok(host.run_main(&program)))?;
+    let memo = args.memo.backend()?;
+    let config = HostConfig { copy, argv, sys_path, memo };
+    let (status, cam) = super::with_host(config, move |host| {
+        let status = host.run_main(&program);
+        Ok((status, copylab_vm::cam_memo::report()))
+    })?;
+    if let (Some(destination), Some(cam)) = (&args.memo.cam_stats, cam) {
+        write_cam_stats(destination, &cam)?;
+    }
     // Exit statuses are a byte on Unix; CPython truncates the same way.
     Ok((status & 0xff) as u8)
+}
+
+/// `-` prints the tables to stderr (stdout belongs to the script); a path gets JSON.
+fn write_cam_stats(destination: &Path, cam: &copylab_vm::cam_memo::CamReport) -> Result<(), CliError> {
+    if destination == Path::new("-") {
+        eprint!("\n{}", cam.render_table());
+        return Ok(());
+    }
+    std::fs::write(destination, cam.to_json())
+        .map_err(|source| CliError::Output { path: destination.to_owned(), source })
 }

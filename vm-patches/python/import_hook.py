@@ -9,15 +9,18 @@ from _frozen_importlib import ModuleSpec
 
 
 class CopyVariantLoader:
-    def __init__(self, code, source):
+    def __init__(self, code, source, memo_backend):
         self._code = code
         self._source = source
+        self._memo_backend = memo_backend
 
     def create_module(self, spec):
         return None
 
     def exec_module(self, module):
         exec(self._code, module.__dict__)
+        if self._memo_backend == "cam":
+            route_deepcopy_through_cam(module)
 
     def get_source(self, fullname):
         return self._source
@@ -43,9 +46,30 @@ class CopyVariantFinder:
         pass
 
 
-def install(code, source, origin, label):
+def route_deepcopy_through_cam(module):
+    # copy.py stays unmodified: an outermost deepcopy(x) (no memo) gets a fresh CamMemo,
+    # calls that bring a memo (copy.py's own recursion, user code) pass straight through.
+    # The pass-through is one extra Python call per recursion; it is part of what a
+    # `--memo cam` run costs in wall time, which measures the emulator, not the hardware.
+    original = module.deepcopy
+    cam_deepcopy = _copylab.cam_deepcopy
+
+    def deepcopy(x, memo=None, _nil=[]):
+        if memo is None:
+            return cam_deepcopy(original, x)
+        return original(x, memo)
+
+    deepcopy.__doc__ = original.__doc__
+    deepcopy.__module__ = original.__module__
+    deepcopy.__wrapped__ = original
+    module.deepcopy = deepcopy
+
+
+def install(code, source, origin, label, memo_backend):
     _copylab.variant = label
     _copylab.copy_origin = origin
-    sys.meta_path.insert(0, CopyVariantFinder(CopyVariantLoader(code, source), origin))
+    _copylab.memo_backend = memo_backend
+    loader = CopyVariantLoader(code, source, memo_backend)
+    sys.meta_path.insert(0, CopyVariantFinder(loader, origin))
     # Start-up must not have bound the frozen copy.py already; drop it if it did.
     sys.modules.pop("copy", None)

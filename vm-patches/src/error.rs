@@ -10,6 +10,9 @@ pub enum HostError {
     /// Python code that copylab ran on the user's behalf raised; `message` is `Type: text`.
     #[error("{message}")]
     Python { message: String },
+    /// `--memo cam` with a CAM configuration that cannot exist.
+    #[error("invalid CAM configuration: {0}")]
+    CamConfig(#[source] cam_device::ConfigError),
     /// A `dis --function` target that does not resolve.
     #[error("{0}")]
     NotFound(String),

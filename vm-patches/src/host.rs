@@ -17,12 +17,36 @@ pub struct HostConfig {
     pub argv: Vec<String>,
     /// Put in front of `sys.path` (the script's directory, as CPython does).
     pub sys_path: Vec<String>,
+    /// Where `copy.deepcopy` keeps its memo when the caller passes none.
+    pub memo: MemoBackend,
+}
+
+/// The memo `copy.deepcopy(x)` gets when its caller brings none.
+#[derive(Debug, Clone, Default)]
+pub enum MemoBackend {
+    /// A plain dict, exactly as copy.py creates it: the control.
+    #[default]
+    Dict,
+    /// A fresh `_copylab.CamMemo` per outermost call, its id keys held in an emulated CAM
+    /// with this configuration.
+    Cam(cam_device::CamConfig),
+}
+
+impl MemoBackend {
+    /// The name the CLI and reports use.
+    #[must_use]
+    pub fn name(&self) -> &'static str {
+        match self {
+            Self::Dict => "dict",
+            Self::Cam(_) => "cam",
+        }
+    }
 }
 
 impl HostConfig {
     #[must_use]
     pub fn new(copy: CopySource) -> Self {
-        Self { copy, argv: vec![String::new()], sys_path: Vec::new() }
+        Self { copy, argv: vec![String::new()], sys_path: Vec::new(), memo: MemoBackend::Dict }
     }
 }
 
@@ -40,10 +64,13 @@ impl Host {
         settings.write_bytecode = false;
         settings.install_signal_handlers = true;
 
+        if let MemoBackend::Cam(cam) = &config.memo {
+            crate::cam_memo::configure(cam.clone()).map_err(HostError::CamConfig)?;
+        }
         let builder = InterpreterBuilder::new().settings(settings).init_stdlib();
         let copylab_module = native::module_def(&builder.ctx);
         let interpreter = builder.add_native_module(copylab_module).build();
-        interpreter.enter(|vm| import_hook::install(vm, &config.copy))?;
+        interpreter.enter(|vm| import_hook::install(vm, &config.copy, &config.memo))?;
         Ok(Self { interpreter })
     }
 

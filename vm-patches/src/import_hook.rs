@@ -1,6 +1,8 @@
 //! Installs the selected copy.py as the module `copy` (see python/import_hook.py).
 
 use copylab_stdlib_copy::CopySource;
+
+use crate::host::MemoBackend;
 use rustpython_vm::compiler::Mode;
 use rustpython_vm::{PyResult, VirtualMachine};
 
@@ -10,7 +12,7 @@ use crate::exception;
 const HOOK_SOURCE: &str = include_str!("../python/import_hook.py");
 const HOOK_FILENAME: &str = "<copylab:import_hook>";
 
-pub(crate) fn install(vm: &VirtualMachine, copy: &CopySource) -> Result<(), HostError> {
+pub(crate) fn install(vm: &VirtualMachine, copy: &CopySource, memo: &MemoBackend) -> Result<(), HostError> {
     // Compile first: a broken --copy-py is the user's error and gets a message of its own.
     let code = vm
         .compile(&copy.source, Mode::Exec, copy.origin.clone())
@@ -18,12 +20,17 @@ pub(crate) fn install(vm: &VirtualMachine, copy: &CopySource) -> Result<(), Host
             let exc = err.into_pyexception(vm, Some(&copy.source));
             HostError::CopySyntax { origin: copy.origin.clone(), rendered: exception::render(vm, &exc) }
         })?;
-    run_hook(vm, code.into(), copy).map_err(|exc| HostError::Python {
+    run_hook(vm, code.into(), copy, memo).map_err(|exc| HostError::Python {
         message: format!("copylab's import hook failed: {}", exception::render(vm, &exc)),
     })
 }
 
-fn run_hook(vm: &VirtualMachine, code: rustpython_vm::PyObjectRef, copy: &CopySource) -> PyResult<()> {
+fn run_hook(
+    vm: &VirtualMachine,
+    code: rustpython_vm::PyObjectRef,
+    copy: &CopySource,
+    memo: &MemoBackend,
+) -> PyResult<()> {
     let hook_code = vm
         .compile(HOOK_SOURCE, Mode::Exec, HOOK_FILENAME)
         .map_err(|err| err.into_pyexception(vm, Some(HOOK_SOURCE)))?;
@@ -36,6 +43,7 @@ fn run_hook(vm: &VirtualMachine, code: rustpython_vm::PyObjectRef, copy: &CopySo
             vm.ctx.new_str(copy.source.as_str()),
             vm.ctx.new_str(copy.origin.as_str()),
             vm.ctx.new_str(copy.label.as_str()),
+            vm.ctx.new_str(memo.name()),
         ),
         vm,
     )?;

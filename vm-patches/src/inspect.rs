@@ -70,15 +70,44 @@ impl Host {
     }
 }
 
+impl Host {
+    /// Runs a workload's `bench_<name>` function `repeat` times; `between` runs after the
+    /// workload file is loaded and before the first call (e.g. to start recording), so
+    /// module-level set-up is not part of what is observed.
+    pub fn run_workload(
+        &self,
+        file: &std::path::Path,
+        name: &str,
+        repeat: usize,
+        between: impl FnOnce(),
+    ) -> Result<(), HostError> {
+        self.enter(|vm| {
+            let function = call_tool_object(
+                vm,
+                "load_workload",
+                vec![vm.ctx.new_str(file.display().to_string()).into(), vm.ctx.new_str(name).into()],
+            )
+            .map_err(|exc| to_host_error(vm, &exc))?;
+            between();
+            call_tool(vm, "call_repeatedly", vec![function, vm.ctx.new_int(repeat).into()])
+                .map(drop)
+                .map_err(|exc| HostError::Python { message: exception::render(vm, &exc).trim_end().to_owned() })
+        })
+    }
+}
+
 fn call_tool(vm: &VirtualMachine, name: &str, args: Vec<PyObjectRef>) -> PyResult<String> {
+    Ok(call_tool_object(vm, name, args)?.str(vm)?.to_string_lossy().into_owned())
+}
+
+fn call_tool_object(vm: &VirtualMachine, name: &str, args: Vec<PyObjectRef>) -> PyResult {
     let code = vm
         .compile(INSPECT_SOURCE, Mode::Exec, "<copylab:inspect_tools>")
         .map_err(|err| err.into_pyexception(vm, Some(INSPECT_SOURCE)))?;
     let scope = vm.new_scope_with_builtins();
     vm.run_code_obj(code, scope.clone())?;
     let tool = scope.globals.get_item(name, vm)?;
-    let text = tool.call(args, vm)?;
-    Ok(text.str(vm)?.to_string_lossy().into_owned())
+    tool.call(args, vm)
 }
 
 /// The tools raise LookupError for targets that do not exist and SyntaxError for bad source;

@@ -8,6 +8,7 @@
 //! [`CopySource`]: copylab_stdlib_copy::CopySource
 
 pub mod alloc;
+pub mod cam_memo;
 mod error;
 mod exception;
 mod host;
@@ -18,7 +19,7 @@ mod program;
 mod stack;
 
 pub use error::{HostError, ProgramError};
-pub use host::{Host, HostConfig};
+pub use host::{Host, HostConfig, MemoBackend};
 pub use inspect::{AstOptions, DisTarget};
 pub use program::Program;
 pub use stack::on_interpreter_stack;
