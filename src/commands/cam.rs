@@ -1,7 +1,7 @@
 //! `copylab cam`: the emulated CAM device seen from outside: its block diagram, and how its
 //! hit rate, spills and cycles change with capacity on real memo traffic.
 
-use cam_device::{CamConfig, SweepPoint, Trace, render_sweep, sweep};
+use cam_device::{CamConfig, SweepPoint, render_sweep, sweep};
 use copylab_bench::BenchFiles;
 use copylab_bench::svg::{LinePlot, Series, YUnit};
 use copylab_vm::{HostConfig, MemoBackend};
@@ -46,7 +46,7 @@ fn run_sweep(args: CamSweepArgs) -> Result<u8, CliError> {
         let mut traces = Vec::new();
         for (name, file) in jobs {
             host.run_workload(&file, &name, repeat, copylab_vm::cam_memo::start_recording)?;
-            let trace = copylab_vm::cam_memo::take_trace().unwrap_or_else(Trace::new);
+            let trace = copylab_vm::cam_memo::take_trace().unwrap_or_default();
             traces.push((name, trace));
         }
         Ok(traces)

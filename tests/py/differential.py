@@ -18,23 +18,26 @@ The signature records
     numbered in first-visit order, ``#n`` at its first visit; a later visit prints ``@n``;
   * which objects of the copy *are* (``is``) objects of the original: such an object is
     marked ``=oK`` where K is its number in the same walk over the original graph.
-It depends on nothing process-specific: no ids, no hash order; it is pure ASCII. Set and frozenset elements
-are written in the order of their own (context-free) signatures, dict items in insertion
-order, instance attributes in ``__dict__`` order followed by slots in MRO order.
+It depends on nothing process-specific (no ids, no hash order) and is pure ASCII. Set and
+frozenset elements are written in the order of their own context-free signatures, dict
+items in insertion order, instance attributes in ``__dict__`` order, then slots in MRO
+order. Outputs are comparable between runs on the same interpreter; across interpreters
+they can differ where the interpreters do (RustPython's empty frozenset is a singleton,
+some error messages differ).
 
 What the graphs contain: lists, dicts, tuples, sets, frozensets, bytearrays, slices,
 bound methods, dataclasses (plain, frozen, slotted), ``__slots__`` classes, namedtuples
 (also with more fields than a short fast path handles), list and dict subclasses, classes
 with ``__reduce__`` / ``__reduce_ex__`` (every tuple shape from 2 to 5 items, a list
 instead of a tuple, list/dict iterators), ``__getstate__``/``__setstate__`` (dict and
-non-dict state), ``__deepcopy__`` hooks that receive the memo (store themselves in it,
-pass it on to nested deepcopy calls, read its size, overwrite another object's entry, or
-return self), a ``copyreg``
-registration, a reduce that returns a string, classes with a metaclass, shared references,
-cycles through lists, dicts, tuples (via a list inside) and instances, an instance next to
-its own ``__dict__``. The top-level call is ``deepcopy(x)``, ``deepcopy(x, memo)`` with a
-memo reused by a second call, or a memo pre-filled with substitutions; a few graphs hold
-an object deepcopy must refuse (copy.Error) or a malformed reduce value (TypeError).
+non-dict state), ``__deepcopy__`` hooks that receive the memo (store themselves in it, pass
+it on to nested deepcopy calls, read its size, overwrite another object's entry, or return
+self), a ``copyreg`` registration, a reduce that returns a string, classes with a
+metaclass, shared references, cycles through lists, dicts, tuples (via a list inside) and
+instances, an instance next to its own ``__dict__``. The top-level call is
+``deepcopy(x)``, ``deepcopy(x, memo)`` with a memo reused by a second call, or a memo
+pre-filled with substitutions; a few graphs hold an object deepcopy must refuse
+(copy.Error) or a malformed reduce value (TypeError).
 
 ``--check-memo`` appends `` memo=<entries>/<kept alive>`` for the calls that pass a memo in,
 for checking that a variant leaves a caller's memo exactly as the baseline does.
@@ -48,6 +51,7 @@ import copyreg
 import dataclasses
 import random
 import sys
+import types
 from abc import ABCMeta
 from collections import namedtuple
 
@@ -645,11 +649,8 @@ class Signature:
             return "R" + ascii(obj)
         if obj is Ellipsis or obj is NotImplemented:
             return repr(obj)
-        if callable(obj) and hasattr(obj, "__qualname__") and not hasattr(obj, "__self__"):
-            return "F<%s.%s>" % (getattr(obj, "__module__", None), obj.__qualname__)
-        if cls.__name__ == "builtin_function_or_method" and obj.__self__ is not None and (
-                type(obj.__self__).__name__ == "module"):
-            return "F<%s>" % obj.__qualname__
+        if isinstance(obj, (types.FunctionType, types.BuiltinFunctionType)):
+            return "F<%s.%s>" % (obj.__module__, obj.__qualname__)
         return None
 
     def walk(self, obj):
@@ -700,7 +701,7 @@ class Signature:
                 self.walk(part)
                 out.append(",")
             out.append(")")
-        elif type(obj).__name__ == "method":
+        elif isinstance(obj, types.MethodType):
             out.append("(%s:" % obj.__func__.__qualname__)
             self.walk(obj.__self__)
             out.append(")")

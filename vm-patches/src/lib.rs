@@ -15,11 +15,16 @@ mod host;
 mod import_hook;
 mod inspect;
 mod native;
+mod profile;
 mod program;
 mod stack;
+mod tools;
+mod trace;
 
 pub use error::{HostError, ProgramError};
 pub use host::{Host, HostConfig, MemoBackend};
 pub use inspect::{AstOptions, DisTarget};
+pub use profile::{LineStat, Profile, ProfileTarget, Timing};
 pub use program::Program;
 pub use stack::on_interpreter_stack;
+pub use trace::{TraceError, TraceOptions, TraceOutput, TraceTarget};

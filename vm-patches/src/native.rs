@@ -131,7 +131,7 @@ mod _copylab {
             let mut pairs: Vec<(PyObjectRef, PyObjectRef)> =
                 from_device.into_iter().map(|(key, value)| (vm.ctx.new_int(key).into(), value)).collect();
             if let Some(others) = self.existing_others() {
-                pairs.extend(others.into_iter());
+                pairs.extend(others);
             }
             pairs
         }

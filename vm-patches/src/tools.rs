@@ -1,0 +1,94 @@
+//! What `trace` and `profile` share: loading python/trace_tools.py, turning a [`Program`]
+//! into code and a `__main__` namespace, and turning a program's exception into an exit status.
+
+use rustpython_vm::builtins::{PyBaseExceptionRef, PyDictRef};
+use rustpython_vm::compiler::Mode;
+use rustpython_vm::{AsObject, PyObjectRef, PyResult, VirtualMachine};
+
+use crate::exception;
+use crate::program::Program;
+
+const TOOLS_SOURCE: &str = include_str!("../python/trace_tools.py");
+const TOOLS_FILENAME: &str = "<copylab:trace_tools>";
+
+/// The globals of python/trace_tools.py, run once per use.
+pub(crate) struct Tools {
+    globals: PyDictRef,
+}
+
+impl Tools {
+    pub(crate) fn load(vm: &VirtualMachine) -> PyResult<Self> {
+        let code = vm
+            .compile(TOOLS_SOURCE, Mode::Exec, TOOLS_FILENAME)
+            .map_err(|err| err.into_pyexception(vm, Some(TOOLS_SOURCE)))?;
+        let scope = vm.new_scope_with_builtins();
+        vm.run_code_obj(code, scope.clone())?;
+        Ok(Self { globals: scope.globals })
+    }
+
+    pub(crate) fn call(&self, vm: &VirtualMachine, name: &str, args: Vec<PyObjectRef>) -> PyResult {
+        self.globals.get_item(name, vm)?.call(args, vm)
+    }
+
+    /// An attribute of the module, e.g. an exception class to test against.
+    pub(crate) fn get(&self, vm: &VirtualMachine, name: &str) -> PyResult {
+        self.globals.get_item(name, vm)
+    }
+}
+
+/// `program` compiled, and a fresh `__main__` namespace to run it in, as `copylab run` does.
+/// A SyntaxError is the program's own failure: it comes back as the exception.
+pub(crate) fn main_program(vm: &VirtualMachine, program: &Program) -> PyResult<(PyObjectRef, PyDictRef)> {
+    let scope = vm.new_scope_with_main()?;
+    if program.directory.is_some() {
+        scope.globals.set_item("__file__", vm.ctx.new_str(program.filename.as_str()).into(), vm)?;
+    }
+    let code = compile_program(vm, program)?;
+    Ok((code, scope.globals))
+}
+
+pub(crate) fn compile_program(vm: &VirtualMachine, program: &Program) -> PyResult<PyObjectRef> {
+    let code = vm
+        .compile(&program.source, Mode::Exec, program.filename.clone())
+        .map_err(|err| err.into_pyexception(vm, Some(&program.source)))?;
+    if program.directory.is_none() {
+        // `-c` code exists nowhere on disk; register it so tracebacks show its lines.
+        let _ = vm.register_code_in_linecache(&code, &program.source);
+    }
+    Ok(code.into())
+}
+
+/// The exit status CPython would give a program that ended with `exc`, after printing what
+/// CPython prints: nothing for `SystemExit(0)`, its message for `SystemExit("text")`, a
+/// traceback otherwise.
+pub(crate) fn exit_status(vm: &VirtualMachine, exc: PyBaseExceptionRef) -> u32 {
+    if exc.fast_isinstance(vm.ctx.exceptions.system_exit) || exc.fast_isinstance(vm.ctx.exceptions.keyboard_interrupt)
+    {
+        return vm.handle_exit_exception(exc);
+    }
+    exception::print(vm, &exc);
+    1
+}
+
+/// `None` -> `None`; an exception object -> the exception.
+pub(crate) fn optional_exception(vm: &VirtualMachine, obj: PyObjectRef) -> Option<PyBaseExceptionRef> {
+    if vm.is_none(&obj) {
+        return None;
+    }
+    obj.downcast::<rustpython_vm::builtins::PyBaseException>().ok()
+}
+
+/// `Type: message` of an exception raised by copylab's helpers themselves.
+pub(crate) fn helper_failure(vm: &VirtualMachine, what: &str, exc: &PyBaseExceptionRef) -> crate::HostError {
+    crate::HostError::Python { message: format!("{what}: {}", exception::render(vm, exc).trim_end()) }
+}
+
+/// The text of an exception's `args[index]`.
+pub(crate) fn exception_arg(vm: &VirtualMachine, exc: &PyBaseExceptionRef, index: usize) -> String {
+    exc.as_object()
+        .get_attr("args", vm)
+        .and_then(|args| args.get_item(&index, vm))
+        .and_then(|arg| arg.str(vm))
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default()
+}

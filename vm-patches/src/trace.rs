@@ -1,0 +1,176 @@
+//! `copylab trace`: follows every deepcopy call of a program, or of one expression's value,
+//! step by step through copy.py (the work is done by python/trace_tools.py under
+//! `sys.settrace`, installed only for the traced code).
+
+use rustpython_vm::builtins::PyBaseExceptionRef;
+use rustpython_vm::{PyObjectRef, PyResult, VirtualMachine};
+
+use crate::error::HostError;
+use crate::host::Host;
+use crate::program::Program;
+use crate::tools::{self, Tools};
+
+/// What to trace.
+#[derive(Debug, Clone)]
+pub enum TraceTarget {
+    /// Every deepcopy call a program makes while it runs as `__main__`.
+    Program(Program),
+    /// `copy.deepcopy(eval(expr))`; `setup` runs first, untraced, in the same namespace.
+    Expr { expr: String, setup: Option<Program> },
+}
+
+#[derive(Debug, Clone, Copy)]
+pub struct TraceOptions {
+    /// Steps kept; the rest are counted, not shown (a big program makes millions).
+    pub max_steps: usize,
+    /// One JSON object per line instead of the indented text.
+    pub json: bool,
+}
+
+/// A finished trace.
+#[derive(Debug, Clone)]
+pub struct TraceOutput {
+    /// The rendered trace, ending in a newline.
+    pub text: String,
+    /// The program's exit status, as `copylab run` would give it (its traceback, if any,
+    /// is already printed to stderr).
+    pub status: u32,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum TraceError {
+    #[error("--expr `{expr}` is not a Python expression: {message}")]
+    ExprSyntax { expr: String, message: String },
+    #[error("--expr `{expr}` raised {message}")]
+    ExprRaised { expr: String, message: String },
+    #[error(transparent)]
+    Host(#[from] HostError),
+}
+
+impl TraceError {
+    /// 2 for an expression that does not parse (what the user typed), 1 otherwise.
+    #[must_use]
+    pub fn exit_code(&self) -> u8 {
+        match self {
+            Self::ExprSyntax { .. } => 2,
+            Self::ExprRaised { .. } | Self::Host(_) => 1,
+        }
+    }
+}
+
+impl Host {
+    /// Runs `target` with the step tracer installed and renders what deepcopy did.
+    pub fn trace(&self, target: &TraceTarget, options: TraceOptions) -> Result<TraceOutput, TraceError> {
+        self.enter(|vm| {
+            let tools = Tools::load(vm).map_err(|exc| tools::helper_failure(vm, "cannot load the tracer", &exc))?;
+            let result = match target {
+                TraceTarget::Program(program) => trace_program(vm, &tools, program, options),
+                TraceTarget::Expr { expr, setup } => trace_expr(vm, &tools, expr, setup.as_ref(), options),
+            };
+            match result {
+                Ok(Traced::Done(text, error)) => {
+                    let status = error.map_or(0, |exc| tools::exit_status(vm, exc));
+                    Ok(TraceOutput { text, status })
+                }
+                Ok(Traced::ProgramFailed(exc)) => Ok(TraceOutput { text: String::new(), status: tools::exit_status(vm, exc) }),
+                Err(exc) => Err(expr_error(vm, &tools, expr_of(target), &exc)),
+            }
+        })
+    }
+}
+
+enum Traced {
+    /// The rendered trace, and the exception the traced code ended with.
+    Done(String, Option<PyBaseExceptionRef>),
+    /// The program (or --expr's setup) did not compile or failed before any tracing.
+    ProgramFailed(PyBaseExceptionRef),
+}
+
+fn trace_program(vm: &VirtualMachine, tools: &Tools, program: &Program, options: TraceOptions) -> PyResult<Traced> {
+    let (code, globals) = match tools::main_program(vm, program) {
+        Ok(prepared) => prepared,
+        Err(exc) => return Ok(Traced::ProgramFailed(exc)),
+    };
+    let args = vec![code, globals.into(), baseline(vm), vm.ctx.new_int(options.max_steps).into(), json(vm, options)];
+    rendered(vm, tools.call(vm, "trace_code", args)?)
+}
+
+fn trace_expr(
+    vm: &VirtualMachine,
+    tools: &Tools,
+    expr: &str,
+    setup: Option<&Program>,
+    options: TraceOptions,
+) -> PyResult<Traced> {
+    let (setup_code, globals) = match setup {
+        Some(program) => match tools::main_program(vm, program) {
+            Ok((code, globals)) => (code, globals),
+            Err(exc) => return Ok(Traced::ProgramFailed(exc)),
+        },
+        None => (vm.ctx.none(), vm.new_scope_with_main()?.globals),
+    };
+    let args = vec![
+        vm.ctx.new_str(expr).into(),
+        setup_code,
+        globals.into(),
+        baseline(vm),
+        vm.ctx.new_int(options.max_steps).into(),
+        json(vm, options),
+    ];
+    let result = tools.call(vm, "trace_expr", args)?;
+    match rendered(vm, result)? {
+        // The setup failed: no trace was made, only its traceback matters.
+        Traced::Done(text, Some(exc)) if text.is_empty() => Ok(Traced::ProgramFailed(exc)),
+        done => Ok(done),
+    }
+}
+
+/// `(text or None, exception or None)` from the Python side.
+fn rendered(vm: &VirtualMachine, result: PyObjectRef) -> PyResult<Traced> {
+    let text = result.get_item(&0, vm)?;
+    let error = tools::optional_exception(vm, result.get_item(&1, vm)?);
+    let text = if vm.is_none(&text) { String::new() } else { text.str(vm)?.to_string_lossy().into_owned() };
+    Ok(Traced::Done(text, error))
+}
+
+fn baseline(vm: &VirtualMachine) -> PyObjectRef {
+    vm.ctx.new_str(copylab_stdlib_copy::baseline().source).into()
+}
+
+fn json(vm: &VirtualMachine, options: TraceOptions) -> PyObjectRef {
+    vm.ctx.new_bool(options.json).into()
+}
+
+fn expr_of(target: &TraceTarget) -> &str {
+    match target {
+        TraceTarget::Expr { expr, .. } => expr,
+        TraceTarget::Program(_) => "",
+    }
+}
+
+/// trace_tools raises `ExprError("syntax" | "raised", message)` for the user's expression;
+/// anything else is a failure of the tracer itself.
+fn expr_error(vm: &VirtualMachine, tools: &Tools, expr: &str, exc: &PyBaseExceptionRef) -> TraceError {
+    let is_expr_error = tools
+        .get(vm, "ExprError")
+        .ok()
+        .and_then(|class| exc.as_object_ref().is_instance(&class, vm).ok())
+        .unwrap_or(false);
+    if !is_expr_error {
+        return tools::helper_failure(vm, "the tracer failed", exc).into();
+    }
+    let kind = tools::exception_arg(vm, exc, 0);
+    let message = tools::exception_arg(vm, exc, 1);
+    let expr = expr.to_owned();
+    if kind == "syntax" { TraceError::ExprSyntax { expr, message } } else { TraceError::ExprRaised { expr, message } }
+}
+
+trait AsObjectRef {
+    fn as_object_ref(&self) -> &rustpython_vm::PyObject;
+}
+
+impl AsObjectRef for PyBaseExceptionRef {
+    fn as_object_ref(&self) -> &rustpython_vm::PyObject {
+        rustpython_vm::AsObject::as_object(self)
+    }
+}
