@@ -38,6 +38,19 @@ pub(crate) enum Command {
         copylab ast -c 'x = 1'\n  \
         copylab ast script.py --indent 2 --attributes")]
     Ast(AstArgs),
+    /// Follow every deepcopy call step by step through copy.py (route, reduce, memo, ...)
+    #[command(after_help = "Examples:\n  \
+        copylab trace --expr '[1, [2]]'\n  \
+        copylab trace --variant fastpath script.py\n  \
+        copylab trace -c 'from fractions import Fraction' --expr 'Fraction(1, 3)'\n  \
+        copylab trace --json --expr '{\"a\": (1, [])}' -o trace.jsonl")]
+    Trace(crate::commands::trace::TraceArgs),
+    /// Line profile of copy.py for a script or a bench workload; optional flame graph
+    #[command(after_help = "Examples:\n  \
+        copylab profile --workload deepcopy\n  \
+        copylab profile --variant fastpath --workload deepcopy_reduce --flamegraph flame.svg\n  \
+        copylab profile script.py --top 10")]
+    Profile(crate::commands::profile::ProfileArgs),
     /// A/B benchmark copy.py variants (and memo backends) on deepcopy workloads
     #[command(after_help = "Examples:\n  \
         copylab bench --fast\n  \

@@ -2,7 +2,10 @@ mod ast;
 mod bench;
 mod cam;
 mod dis;
+pub(crate) mod profile;
 mod run;
+mod target;
+pub(crate) mod trace;
 mod variants;
 
 use copylab_stdlib_copy::CopySource;
@@ -17,6 +20,8 @@ pub(crate) fn dispatch(cli: Cli) -> Result<u8, CliError> {
         Command::Run(args) => run::run(args),
         Command::Dis(args) => dis::dis(args),
         Command::Ast(args) => ast::ast(args),
+        Command::Trace(args) => trace::trace(args),
+        Command::Profile(args) => profile::profile(args),
         Command::Bench(args) => bench::bench(args),
         Command::Cam(args) => cam::cam(args),
         Command::Worker(args) => run::run(args),

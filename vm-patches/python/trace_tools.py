@@ -107,7 +107,7 @@ def calibrate_loops(functions, min_ns, max_loops):
                 function()
         if clock() - start >= min_ns or loops >= max_loops:
             return loops
-        loops = min(loops * 4, max_loops)
+        loops = min(loops * 2, max_loops)
 
 
 # -- tracing deepcopy ----------------------------------------------------------------------
@@ -706,14 +706,12 @@ def _reduce_value(ctx):
 
 
 def _reconstruct_call(ctx):
-    ctx.emit("reconstruct", "_reconstruct(x, memo, *rv)")
+    ctx.emit("reconstruct", ctx.text[len("y = "):])
 
 
 def _memo_store(ctx):
     y = ctx.get("y")
-    key = ctx.get("d")
-    if key is None or ctx.state.function != "deepcopy":
-        key = id(ctx.get("x"))
+    key = ctx.get("d") if ctx.text.startswith("memo[d]") else id(ctx.get("x"))
     ctx.emit("memo-store", f"memo[{key:#x}] = {describe(y)}", key=key, id=id(y))
 
 
@@ -737,6 +735,8 @@ def _keep_alive_inline_append(ctx):
 
 
 def _args_to_copy(ctx):
+    if ctx.state.function != "_reconstruct":
+        return  # the generator itself, resumed for each arg
     ctx.emit("reconstruct-args", f"args {short(ctx.get('args'))}: each deep-copied as func(*args) takes it")
 
 
@@ -788,6 +788,8 @@ def _atomic_arg(ctx):
 
 
 def _tuple_memo_hit(ctx):
+    if ctx.next_text is not None or ctx.state.exc is not None:
+        return  # KeyError: not in the memo, the usual case
     ctx.emit("memo-hit", "memo hit after copying the items: the tuple was reached through a cycle")
 
 
@@ -803,41 +805,39 @@ def _tuple_atoms(ctx):
     ctx.emit("route", "a tuple of atoms: its own copy, no item copies", route="atomic (inline)")
 
 
+# Function names only where the same code means different things (`return x`, `y = x`):
+# variants move steps into helpers of their own (fastpath's _reconstruct_fast, ...).
 _DEEPCOPY = ("deepcopy",)
-_COPIERS = ("_deepcopy_list", "_deepcopy_dict")
 _TUPLE = ("_deepcopy_tuple",)
-_RECONSTRUCT = ("_reconstruct", "deepcopy")  # deepcopy: fastpath's inlined _reconstruct
-_KEEP = ("_keep_alive",)
 
 RULES = [(functions, re.compile(pattern), start, end) for functions, pattern, start, end in [
     (_DEEPCOPY, r"return x", _atomic_return, None),
-    (_DEEPCOPY, r"memo = \{\}", _new_memo, None),
-    (_DEEPCOPY, r"y = memo\.get\(d, _nil\)", None, _memo_lookup),
-    (_DEEPCOPY, r"copier = _deepcopy_dispatch(\.get|_get)\(cls\)", None, _dispatch),
     (_DEEPCOPY, r"y = x", _class_or_global, None),
-    (_DEEPCOPY, r"copier = getattr\(x, \"__deepcopy__\", None\)", None, _deepcopy_hook),
-    (_DEEPCOPY, r"reductor = (dispatch_table\.get|_dispatch_table_get)\(cls\)", None, _copyreg),
-    (_DEEPCOPY, r"reductor = getattr\(x, \"__reduce_ex__\", None\)", None, _reduce_ex),
-    (_DEEPCOPY, r"reductor = getattr\(x, \"__reduce__\", None\)", None, _reduce),
-    (_DEEPCOPY, r"rv = reductor\((x|4|)\)", None, _reduce_value),
-    (_DEEPCOPY, r"y = _reconstruct\(x, memo, \*rv\)", _reconstruct_call, None),
-    (_DEEPCOPY, r"memo\[d\] = y", _memo_store, None),
-    (_DEEPCOPY, r"memo\[i\] = \[x\]", _keep_alive_first, None),
-    (_DEEPCOPY, r"keep\.append\(x\)", _keep_alive_inline_append, None),
-    (_DEEPCOPY, r"copied\.append\(.*\)", _atomic_arg, None),
-    (_COPIERS + ("_reconstruct",), r"memo\[_?id\(x\)\] = y", _memo_store, None),
-    (_KEEP, r"memo\[id\(memo\)\]\.append\(x\)", None, _keep_alive_append),
-    (_KEEP, r"memo\[id\(memo\)\] = \[x\]", _keep_alive_first, None),
-    (_TUPLE, r"return memo\[(_?id\(x\)|d)\]", _tuple_memo_hit, None),
-    (_TUPLE, r"y = tuple\(y\)", _tuple_new, None),
-    (_TUPLE, r"y = x", _tuple_same, None),
     (_TUPLE, r"return x", _tuple_atoms, None),
-    (("_reconstruct",), r"args = \(deepcopy\(arg, memo\) for arg in args\)", _args_to_copy, None),
-    (_RECONSTRUCT, r"y = (func|rv\[0\]|args\[0\]\.__new__)\(\*args\)", None, _construct),
-    (_RECONSTRUCT, r"y\.__setstate__\(state\)", _setstate, None),
-    (_RECONSTRUCT, r"y\.__dict__\.update\(state\)", _dict_update, None),
-    (_RECONSTRUCT, r"state, slotstate = state", _split_state, None),
-    (_RECONSTRUCT, r"setattr\(y, key, value\)", _setattr, None),
-    (("_reconstruct",), r"(y\.)?append\(item\)", _append_item, None),
-    (("_reconstruct",), r"y\[key\] = value", _set_item, None),
+    (_TUPLE, r"y = x", _tuple_same, None),
+    (_TUPLE, r"y = tuple\(y\)", _tuple_new, None),
+    (_TUPLE, r"return memo\[(_?id\(x\)|d)\]", None, _tuple_memo_hit),
+    (None, r"memo = \{\}", _new_memo, None),
+    (None, r"y = memo\.get\(d, _nil\)", None, _memo_lookup),
+    (None, r"copier = _deepcopy_dispatch(\.get|_get)\(cls\)", None, _dispatch),
+    (None, r"copier = getattr\(x, \"__deepcopy__\", None\)", None, _deepcopy_hook),
+    (None, r"reductor = (dispatch_table\.get|_dispatch_table_get)\(cls\)", None, _copyreg),
+    (None, r"reductor = getattr\(x, \"__reduce_ex__\", None\)", None, _reduce_ex),
+    (None, r"reductor = getattr\(x, \"__reduce__\", None\)", None, _reduce),
+    (None, r"rv = reductor\((x|4|)\)", None, _reduce_value),
+    (None, r"y = (_reconstruct\w*\(.*\))", _reconstruct_call, None),
+    (None, r"memo\[(d|_?id\(x\))\] = y", _memo_store, None),
+    (None, r"memo\[i\] = \[x\]", _keep_alive_first, None),
+    (None, r"keep\.append\(x\)", _keep_alive_inline_append, None),
+    (None, r"memo\[id\(memo\)\]\.append\(x\)", None, _keep_alive_append),
+    (None, r"memo\[id\(memo\)\] = \[x\]", _keep_alive_first, None),
+    (None, r"copied\.append\(.*\)", _atomic_arg, None),
+    (None, r"args = \(deepcopy\(arg, memo\) for arg in args\)", _args_to_copy, None),
+    (None, r"y = (func|rv\[0\]|args\[0\]\.__new__)\(\*args\)", None, _construct),
+    (None, r"y\.__setstate__\(state\)", _setstate, None),
+    (None, r"y\.__dict__\.update\(state\)", _dict_update, None),
+    (None, r"state, slotstate = state", _split_state, None),
+    (None, r"setattr\(y, key, value\)", _setattr, None),
+    (None, r"(y\.)?append\(item\)", _append_item, None),
+    (None, r"y\[key\] = value", _set_item, None),
 ]]

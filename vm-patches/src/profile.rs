@@ -30,7 +30,7 @@ pub enum ProfileTarget {
     /// A program, run once as `__main__`.
     Program(Program),
     /// `bench_<name>` of each `(file, name)`, called once to warm up, then `loops` times
-    /// measured (`None`: as many as make the unprofiled run last about 0.2 s).
+    /// measured (`None`: as many as make the unprofiled run last about 0.1 s).
     Workloads { workloads: Vec<(PathBuf, String)>, loops: Option<u32> },
 }
 
@@ -145,7 +145,10 @@ fn run_workloads(
         .iter()
         .map(|(file, name)| {
             vm.ctx
-                .new_tuple(vec![vm.ctx.new_str(file.display().to_string()).into(), vm.ctx.new_str(name.as_str()).into()])
+                .new_tuple(vec![
+                    vm.ctx.new_str(file.display().to_string()).into(),
+                    vm.ctx.new_str(name.as_str()).into(),
+                ])
                 .into()
         })
         .collect();
@@ -157,7 +160,7 @@ fn run_workloads(
     let loops = match loops {
         Some(loops) => loops,
         None => {
-            const MIN_NANOS: u64 = 200_000_000;
+            const MIN_NANOS: u64 = 100_000_000;
             const MAX_LOOPS: u32 = 10_000;
             let args = vec![functions.clone(), vm.ctx.new_int(MIN_NANOS).into(), vm.ctx.new_int(MAX_LOOPS).into()];
             match tools.call(vm, "calibrate_loops", args) {

@@ -62,8 +62,7 @@ pub(crate) fn compile_program(vm: &VirtualMachine, program: &Program) -> PyResul
 /// CPython prints: nothing for `SystemExit(0)`, its message for `SystemExit("text")`, a
 /// traceback otherwise.
 pub(crate) fn exit_status(vm: &VirtualMachine, exc: PyBaseExceptionRef) -> u32 {
-    if exc.fast_isinstance(vm.ctx.exceptions.system_exit) || exc.fast_isinstance(vm.ctx.exceptions.keyboard_interrupt)
-    {
+    if exc.fast_isinstance(vm.ctx.exceptions.system_exit) || exc.fast_isinstance(vm.ctx.exceptions.keyboard_interrupt) {
         return vm.handle_exit_exception(exc);
     }
     exception::print(vm, &exc);

@@ -3,7 +3,7 @@
 //! `sys.settrace`, installed only for the traced code).
 
 use rustpython_vm::builtins::PyBaseExceptionRef;
-use rustpython_vm::{PyObjectRef, PyResult, VirtualMachine};
+use rustpython_vm::{AsObject, PyObjectRef, PyResult, VirtualMachine};
 
 use crate::error::HostError;
 use crate::host::Host;
@@ -47,17 +47,6 @@ pub enum TraceError {
     Host(#[from] HostError),
 }
 
-impl TraceError {
-    /// 2 for an expression that does not parse (what the user typed), 1 otherwise.
-    #[must_use]
-    pub fn exit_code(&self) -> u8 {
-        match self {
-            Self::ExprSyntax { .. } => 2,
-            Self::ExprRaised { .. } | Self::Host(_) => 1,
-        }
-    }
-}
-
 impl Host {
     /// Runs `target` with the step tracer installed and renders what deepcopy did.
     pub fn trace(&self, target: &TraceTarget, options: TraceOptions) -> Result<TraceOutput, TraceError> {
@@ -72,7 +61,9 @@ impl Host {
                     let status = error.map_or(0, |exc| tools::exit_status(vm, exc));
                     Ok(TraceOutput { text, status })
                 }
-                Ok(Traced::ProgramFailed(exc)) => Ok(TraceOutput { text: String::new(), status: tools::exit_status(vm, exc) }),
+                Ok(Traced::ProgramFailed(exc)) => {
+                    Ok(TraceOutput { text: String::new(), status: tools::exit_status(vm, exc) })
+                }
                 Err(exc) => Err(expr_error(vm, &tools, expr_of(target), &exc)),
             }
         })
@@ -151,11 +142,8 @@ fn expr_of(target: &TraceTarget) -> &str {
 /// trace_tools raises `ExprError("syntax" | "raised", message)` for the user's expression;
 /// anything else is a failure of the tracer itself.
 fn expr_error(vm: &VirtualMachine, tools: &Tools, expr: &str, exc: &PyBaseExceptionRef) -> TraceError {
-    let is_expr_error = tools
-        .get(vm, "ExprError")
-        .ok()
-        .and_then(|class| exc.as_object_ref().is_instance(&class, vm).ok())
-        .unwrap_or(false);
+    let is_expr_error =
+        tools.get(vm, "ExprError").ok().and_then(|class| exc.as_object().is_instance(&class, vm).ok()).unwrap_or(false);
     if !is_expr_error {
         return tools::helper_failure(vm, "the tracer failed", exc).into();
     }
@@ -163,14 +151,4 @@ fn expr_error(vm: &VirtualMachine, tools: &Tools, expr: &str, exc: &PyBaseExcept
     let message = tools::exception_arg(vm, exc, 1);
     let expr = expr.to_owned();
     if kind == "syntax" { TraceError::ExprSyntax { expr, message } } else { TraceError::ExprRaised { expr, message } }
-}
-
-trait AsObjectRef {
-    fn as_object_ref(&self) -> &rustpython_vm::PyObject;
-}
-
-impl AsObjectRef for PyBaseExceptionRef {
-    fn as_object_ref(&self) -> &rustpython_vm::PyObject {
-        rustpython_vm::AsObject::as_object(self)
-    }
 }

@@ -1,0 +1,125 @@
+//! `copylab profile`: a line profile of copy.py, in line_profiler's layout, for a script or
+//! bench workloads; the profiler's overhead against an unprofiled run; a flame graph.
+
+use std::path::PathBuf;
+
+use clap::Args;
+use copylab_bench::{BenchFiles, select_workloads, workloads_from_file};
+use copylab_stdlib_copy::CopySource;
+use copylab_vm::{ProfileTarget, Timing};
+
+use super::target::{MemoChoice, OutputFile, ProgramArgs, host_config};
+use crate::cli::CopyArgs;
+use crate::error::CliError;
+
+mod flame;
+mod report;
+
+#[derive(Debug, Args)]
+#[command(arg_required_else_help = true)]
+pub(crate) struct ProfileArgs {
+    #[command(flatten)]
+    pub(crate) copy: CopyArgs,
+    #[command(flatten)]
+    pub(crate) memo: MemoChoice,
+    /// Profile bench workloads instead of a script: names or suites, comma-separated
+    /// (trio, structures, deepcopy, deepcopy_reduce, ...)
+    #[arg(long, value_name = "NAMES", value_delimiter = ',', conflicts_with_all = ["code", "script"])]
+    pub(crate) workload: Vec<String>,
+    /// A Python file whose bench_* functions --workload may name (all of them if none is named)
+    #[arg(long, value_name = "PATH", conflicts_with_all = ["code", "script"])]
+    pub(crate) workload_file: Option<PathBuf>,
+    /// Calls of each workload to profile (default: enough for about 0.1 s unprofiled)
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..), conflicts_with_all = ["code", "script"])]
+    pub(crate) loops: Option<u32>,
+    #[command(flatten)]
+    pub(crate) program: ProgramArgs,
+    /// Write an interactive SVG flame graph of the run's Python call stacks to FILE
+    #[arg(long, value_name = "FILE")]
+    pub(crate) flamegraph: Option<PathBuf>,
+    /// Mark the N hottest lines
+    #[arg(long, value_name = "N", default_value_t = 5)]
+    pub(crate) top: usize,
+    /// Skip the unprofiled run (no overhead figure; a script then runs only once)
+    #[arg(long)]
+    pub(crate) no_compare: bool,
+}
+
+pub(crate) fn profile(args: ProfileArgs) -> Result<u8, CliError> {
+    let flame_file = args.flamegraph.as_deref().map(OutputFile::create).transpose()?;
+    let copy = args.copy.copy_source()?;
+    // Keeps the built-in workload files on disk until both runs are over.
+    let mut bench_files = None;
+    let (target, config, what) = if !args.workload.is_empty() || args.workload_file.is_some() {
+        let files = BenchFiles::materialize()?;
+        let (workloads, what) = choose_workloads(&files, &args)?;
+        bench_files = Some(files);
+        let config = host_config(copy.clone(), &args.memo, None, Vec::new())?;
+        (ProfileTarget::Workloads { workloads, loops: args.loops }, config, what)
+    } else if args.program.is_given() {
+        let (program, argv) = args.program.program()?;
+        let what = format!("{} ", program.filename);
+        let config = host_config(copy.clone(), &args.memo, Some(&program), argv)?;
+        (ProfileTarget::Program(program), config, what)
+    } else {
+        return Err(CliError::Usage("give a SCRIPT, -c CODE or --workload NAME to profile".into()));
+    };
+
+    let unprofiled = if args.no_compare {
+        None
+    } else {
+        let (config, target) = (config.clone(), target.clone());
+        Some(super::with_host(config, move |host| Ok(host.time_unprofiled(&target)?))?)
+    };
+    let target = with_loops(target, unprofiled.as_ref());
+    let flame = flame_file.is_some();
+    let profile = super::with_host(config, move |host| Ok(host.profile(&target, flame)?))?;
+    drop(bench_files);
+
+    let context = report::Context { copy: &copy, memo: &args.memo.memo, what: &what, top: args.top };
+    super::print_text(&report::render(&profile, unprofiled.as_ref(), &context));
+    if let Some(file) = flame_file {
+        let path = file.path().display().to_string();
+        flame::write(file, &profile, &context)?;
+        eprintln!("wrote {path}");
+    }
+    Ok((profile.run.status & 0xff) as u8)
+}
+
+/// The profiled run makes as many calls as the unprofiled one, so their times compare.
+fn with_loops(target: ProfileTarget, unprofiled: Option<&Timing>) -> ProfileTarget {
+    match (target, unprofiled) {
+        (ProfileTarget::Workloads { workloads, loops: None }, Some(timing)) if timing.loops > 0 => {
+            ProfileTarget::Workloads { workloads, loops: Some(timing.loops) }
+        }
+        (ProfileTarget::Workloads { workloads, loops: None }, _) => {
+            ProfileTarget::Workloads { workloads, loops: Some(1) }
+        }
+        (target, _) => target,
+    }
+}
+
+/// `(file, name)` of each workload, and a description such as `workload deepcopy (trio) `.
+fn choose_workloads(files: &BenchFiles, args: &ProfileArgs) -> Result<(Vec<(PathBuf, String)>, String), CliError> {
+    let mut catalogue = files.builtin_workloads().to_vec();
+    let chosen = match &args.workload_file {
+        Some(path) => {
+            let from_file = workloads_from_file(path)?;
+            if args.workload.is_empty() {
+                from_file
+            } else {
+                catalogue.extend(from_file);
+                select_workloads(&catalogue, &args.workload)?
+            }
+        }
+        None => select_workloads(&catalogue, &args.workload)?,
+    };
+    let names: Vec<String> = chosen.iter().map(|w| format!("{} ({})", w.name, w.suite)).collect();
+    let what = format!("workload{} {} ", if names.len() == 1 { "" } else { "s" }, names.join(", "));
+    Ok((chosen.into_iter().map(|w| (w.file, w.name)).collect(), what))
+}
+
+/// The installed copy.py as the report shows it: its source and its name.
+pub(crate) fn copy_label(copy: &CopySource) -> String {
+    format!("{} ({})", copy.origin, copy.label)
+}

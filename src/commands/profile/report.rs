@@ -1,0 +1,206 @@
+//! The text report: run and overhead figures, then copy.py line by line, per function, in
+//! line_profiler's layout, then the hottest lines.
+
+use std::fmt::Write as _;
+
+use copylab_stdlib_copy::CopySource;
+use copylab_vm::{LineStat, Profile, Timing};
+
+pub(crate) struct Context<'a> {
+    pub(crate) copy: &'a CopySource,
+    pub(crate) memo: &'a str,
+    /// What ran, e.g. `workload deepcopy (trio) ` or `script.py `.
+    pub(crate) what: &'a str,
+    pub(crate) top: usize,
+}
+
+pub(crate) fn render(profile: &Profile, unprofiled: Option<&Timing>, context: &Context<'_>) -> String {
+    let mut out = String::new();
+    let source: Vec<&str> = context.copy.source.lines().collect();
+    let total: u64 = profile.lines.iter().map(|l| l.nanos).sum();
+    header(&mut out, profile, unprofiled, context, total);
+    if total == 0 {
+        out.push_str("\nNo copy.py line ran: the program made no copy.\n");
+        return out;
+    }
+    let hot = hottest(&profile.lines, context.top);
+    for function in functions(&source) {
+        let stats: Vec<&LineStat> =
+            profile.lines.iter().filter(|l| (function.start..=function.end).contains(&l.line)).collect();
+        if stats.is_empty() {
+            continue;
+        }
+        let nanos: u64 = stats.iter().map(|l| l.nanos).sum();
+        let calls = stats.iter().find(|l| l.line == function.start).map_or(0, |l| l.hits);
+        let _ = writeln!(
+            out,
+            "\nFunction: {} (lines {}-{}): {} calls, {} ({:.1}%)",
+            function.name,
+            function.start,
+            function.end,
+            calls,
+            millis(nanos),
+            percent(nanos, total)
+        );
+        table(&mut out, &source, function.start..=function.end, profile, &hot, total);
+    }
+    let module: Vec<u32> = profile
+        .lines
+        .iter()
+        .map(|l| l.line)
+        .filter(|&line| !functions(&source).iter().any(|f| (f.start..=f.end).contains(&line)))
+        .collect();
+    if !module.is_empty() {
+        out.push_str("\nModule level (copy.py being imported):\n");
+        table(&mut out, &source, module.into_iter(), profile, &hot, total);
+    }
+    out.push_str("\nHottest lines:\n");
+    for (rank, &line) in hot.iter().enumerate() {
+        let Some(stat) = profile.lines.iter().find(|l| l.line == line) else { continue };
+        let code = source.get(line as usize - 1).map_or("", |s| s.trim());
+        let _ = writeln!(out, "  #{:<2} line {:>4}  {:>5.1}%  {}", rank + 1, line, percent(stat.nanos, total), code);
+    }
+    out
+}
+
+fn header(out: &mut String, profile: &Profile, unprofiled: Option<&Timing>, context: &Context<'_>, total: u64) {
+    let run = &profile.run;
+    let _ = writeln!(out, "Line profile of {}, memo {}", super::copy_label(context.copy), context.memo);
+    let calls = if run.loops > 1 || context.what.starts_with("workload") {
+        format!(", {} calls each", run.loops)
+    } else {
+        String::new()
+    };
+    let _ = writeln!(out, "Run: {}{calls}; profiled run {}", context.what.trim_end(), millis(run.elapsed_nanos));
+    let _ = writeln!(
+        out,
+        "Time in copy.py: {}, {:.1}% of the profiled run (the rest is the caller's own code)",
+        millis(total),
+        percent(total, run.elapsed_nanos)
+    );
+    match unprofiled {
+        Some(plain) if plain.elapsed_nanos > 0 => {
+            let ratio = run.elapsed_nanos as f64 / plain.elapsed_nanos as f64;
+            let extra = run.elapsed_nanos.saturating_sub(plain.elapsed_nanos);
+            let per_event = extra.checked_div(profile.events).unwrap_or(0);
+            let _ = writeln!(
+                out,
+                "Overhead: {} unprofiled, {} profiled: {ratio:.1}x slower ({} trace events, ~{per_event} ns each).\n  \
+                 Every call and line runs the tracer, and calls build full frames while it is\n  \
+                 installed: short, frequent lines and calls are inflated most. Compare lines with\n  \
+                 each other; measure speed-ups with `copylab bench`.",
+                millis(plain.elapsed_nanos),
+                millis(run.elapsed_nanos),
+                profile.events
+            );
+        }
+        _ => {
+            let _ = writeln!(out, "Overhead: not measured (--no-compare); {} trace events", profile.events);
+        }
+    }
+    let _ = writeln!(
+        out,
+        "Time is a line's own: the builtins and non-copy.py code it calls, not the copy.py lines\n\
+         it reaches (they have their own rows). A def line's hits are calls, its time the entry."
+    );
+    if let Some(floor) = tracer_floor(profile, &context.copy.source) {
+        let _ = writeln!(
+            out,
+            "Floor: ~{floor} ns per hit is the tracer's own share of every row (what a def line costs,\n\
+             where nothing runs between the call event and the first line)."
+        );
+    }
+}
+
+/// The cheapest def line per hit: between a function's call event and its first line event
+/// nothing of the program runs, so what is measured there is the tracer's own dispatch.
+fn tracer_floor(profile: &Profile, source: &str) -> Option<u64> {
+    let lines: Vec<&str> = source.lines().collect();
+    functions(&lines)
+        .iter()
+        .filter_map(|f| profile.lines.iter().find(|l| l.line == f.start && l.hits >= 10))
+        .filter_map(|l| l.nanos.checked_div(l.hits))
+        .min()
+}
+
+fn table(
+    out: &mut String,
+    source: &[&str],
+    lines: impl Iterator<Item = u32>,
+    profile: &Profile,
+    hot: &[u32],
+    total: u64,
+) {
+    let _ = writeln!(out, "\n  Line       Hits   Time (ms)  Per hit (ns)  % Time  Hot  Line Contents");
+    let _ = writeln!(out, "{}", "=".repeat(80));
+    for line in lines {
+        let code = source.get(line as usize - 1).copied().unwrap_or("");
+        match profile.lines.iter().find(|l| l.line == line) {
+            Some(stat) => {
+                let rank = hot.iter().position(|&h| h == line).map_or(String::new(), |r| format!("#{}", r + 1));
+                let per_hit = stat.nanos.checked_div(stat.hits).unwrap_or(0);
+                let _ = writeln!(
+                    out,
+                    "{:>6} {:>10} {:>11.3} {:>13} {:>7.1} {:>4}  {}",
+                    line,
+                    stat.hits,
+                    stat.nanos as f64 / 1e6,
+                    per_hit,
+                    percent(stat.nanos, total),
+                    rank,
+                    code
+                );
+            }
+            None => {
+                let _ = writeln!(out, "{line:>6} {:>51}  {code}", "");
+            }
+        }
+    }
+}
+
+/// Line numbers of the `top` lines with the most time, hottest first.
+fn hottest(lines: &[LineStat], top: usize) -> Vec<u32> {
+    let mut ranked: Vec<&LineStat> = lines.iter().filter(|l| l.nanos > 0).collect();
+    ranked.sort_by(|a, b| b.nanos.cmp(&a.nanos).then(a.line.cmp(&b.line)));
+    ranked.into_iter().take(top).map(|l| l.line).collect()
+}
+
+struct Function<'a> {
+    name: &'a str,
+    start: u32,
+    end: u32,
+}
+
+/// copy.py's top-level functions: from `def` to the last line before the next top-level
+/// statement, trailing blank lines left out.
+fn functions<'a>(source: &[&'a str]) -> Vec<Function<'a>> {
+    let mut found = Vec::new();
+    let top_level = |text: &str| !text.is_empty() && !text.starts_with([' ', '\t', '#', ')']);
+    for (index, text) in source.iter().enumerate() {
+        let Some(rest) = text.strip_prefix("def ") else { continue };
+        let name = rest.split('(').next().unwrap_or(rest).trim();
+        let mut end = index;
+        for (next, later) in source.iter().enumerate().skip(index + 1) {
+            if top_level(later) {
+                break;
+            }
+            if !later.trim().is_empty() {
+                end = next;
+            }
+        }
+        found.push(Function { name, start: index as u32 + 1, end: end as u32 + 1 });
+    }
+    found
+}
+
+fn percent(part: u64, whole: u64) -> f64 {
+    if whole == 0 { 0.0 } else { part as f64 * 100.0 / whole as f64 }
+}
+
+fn millis(nanos: u64) -> String {
+    if nanos >= 1_000_000_000 {
+        format!("{:.3} s", nanos as f64 / 1e9)
+    } else {
+        format!("{:.3} ms", nanos as f64 / 1e6)
+    }
+}

@@ -1,0 +1,139 @@
+//! What `trace` and `profile` share: the program to run (SCRIPT, -c CODE or - with ARGS, as
+//! `copylab run` takes them), the memo backend, and an output file opened before any work.
+
+use std::fs::File;
+use std::path::{Path, PathBuf};
+
+use clap::Args;
+use copylab_stdlib_copy::CopySource;
+use copylab_vm::{HostConfig, Program};
+
+use crate::cli::MemoArgs;
+use crate::error::CliError;
+
+#[derive(Debug, Args)]
+pub(crate) struct ProgramArgs {
+    /// Program passed in as a string (like python -c)
+    #[arg(short = 'c', value_name = "CODE", allow_hyphen_values = true)]
+    pub(crate) code: Option<String>,
+    /// Script to run, or - to read it from standard input; with -c, the first argument
+    #[arg(value_name = "SCRIPT")]
+    pub(crate) script: Option<String>,
+    /// Arguments passed to the script in sys.argv[1:]
+    #[arg(value_name = "ARGS", trailing_var_arg = true, allow_hyphen_values = true)]
+    pub(crate) args: Vec<String>,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct MemoChoice {
+    /// Memo backend: dict (copy.py's own) or cam (an emulated CAM device)
+    #[arg(long, value_name = "BACKEND", default_value = "dict", value_parser = ["dict", "cam"])]
+    pub(crate) memo: String,
+    /// CAM rows (with --memo cam; default 1024)
+    #[arg(long, value_name = "N")]
+    pub(crate) cam_entries: Option<usize>,
+}
+
+impl ProgramArgs {
+    pub(crate) fn is_given(&self) -> bool {
+        self.code.is_some() || self.script.is_some()
+    }
+
+    /// The program and its `sys.argv`, exactly as `copylab run` builds them.
+    pub(crate) fn program(&self) -> Result<(Program, Vec<String>), CliError> {
+        let rest = self.args.iter().cloned();
+        Ok(match (&self.code, &self.script) {
+            (Some(code), script) => {
+                (Program::code(code), ["-c".to_owned()].into_iter().chain(script.clone()).chain(rest).collect())
+            }
+            (None, Some(script)) if script == "-" => {
+                (Program::stdin()?, ["-".to_owned()].into_iter().chain(rest).collect())
+            }
+            (None, Some(script)) => {
+                let program = Program::file(Path::new(script))?;
+                (program, [script.clone()].into_iter().chain(rest).collect())
+            }
+            (None, None) => return Err(CliError::Usage("give a SCRIPT, -c CODE, or - to read standard input".into())),
+        })
+    }
+}
+
+/// The interpreter for `program` (or none): its directory (or the current one) first on
+/// `sys.path`, then PYTHONPATH, as `copylab run` does.
+pub(crate) fn host_config(
+    copy: CopySource,
+    memo: &MemoChoice,
+    program: Option<&Program>,
+    argv: Vec<String>,
+) -> Result<HostConfig, CliError> {
+    let memo_args = MemoArgs { memo: memo.memo.clone(), cam_entries: memo.cam_entries, cam_stats: None };
+    let mut sys_path = match program.and_then(|p| p.directory.as_ref()) {
+        Some(dir) => vec![dir.display().to_string()],
+        None => vec![String::new()],
+    };
+    if let Some(extra) = std::env::var_os("PYTHONPATH") {
+        sys_path.extend(std::env::split_paths(&extra).map(|p| p.display().to_string()));
+    }
+    let mut config = HostConfig::new(copy);
+    config.argv = if argv.is_empty() { vec![String::new()] } else { argv };
+    config.sys_path = sys_path;
+    config.memo = memo_args.backend()?;
+    Ok(config)
+}
+
+/// A file to write at the end, opened before any work so a bad path fails in a moment.
+/// Dropped unwritten, it leaves an existing file untouched and removes one it created.
+pub(crate) struct OutputFile {
+    path: PathBuf,
+    file: Option<File>,
+    existed: bool,
+}
+
+impl OutputFile {
+    pub(crate) fn create(path: &Path) -> Result<Self, CliError> {
+        if path.is_dir() {
+            return Err(CliError::Output {
+                path: path.to_owned(),
+                source: std::io::Error::new(std::io::ErrorKind::IsADirectory, "it is a directory"),
+            });
+        }
+        let existed = path.exists();
+        let file = std::fs::OpenOptions::new()
+            .write(true)
+            .create(true)
+            .truncate(false)
+            .open(path)
+            .map_err(|source| CliError::Output { path: path.to_owned(), source })?;
+        Ok(Self { path: path.to_owned(), file: Some(file), existed })
+    }
+
+    pub(crate) fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Writes `write`'s output and keeps the file.
+    pub(crate) fn write_with(
+        mut self,
+        write: impl FnOnce(&mut std::io::BufWriter<File>) -> std::io::Result<()>,
+    ) -> Result<(), CliError> {
+        let Some(file) = self.file.take() else { return Ok(()) };
+        let mut writer = std::io::BufWriter::new(file);
+        let written = writer
+            .get_ref()
+            .set_len(0)
+            .and_then(|()| write(&mut writer))
+            .and_then(|()| std::io::Write::flush(&mut writer));
+        written.map_err(|source| {
+            let _ = std::fs::remove_file(&self.path);
+            CliError::Output { path: self.path.clone(), source }
+        })
+    }
+}
+
+impl Drop for OutputFile {
+    fn drop(&mut self) {
+        if self.file.take().is_some() && !self.existed {
+            let _ = std::fs::remove_file(&self.path);
+        }
+    }
+}

@@ -1,0 +1,90 @@
+//! `copylab trace`: every deepcopy call of a program, or of one expression's value, step by
+//! step through the installed copy.py.
+
+use std::io::Write as _;
+use std::path::PathBuf;
+
+use clap::Args;
+use copylab_vm::{HostError, TraceError, TraceOptions, TraceOutput, TraceTarget};
+
+use super::target::{MemoChoice, OutputFile, ProgramArgs, host_config};
+use crate::cli::CopyArgs;
+use crate::error::CliError;
+
+const AFTER_HELP: &str = "\
+Output: one line per step, `LINE  STEP`, indented by deepcopy depth. LINE is the copy.py line
+that did the step; a `*` before it marks a line the variant changed, followed by the line's
+own comment. With --json: JSON Lines, one object per step (step, depth, line, function, kind,
+text, changed, comment, plus the kind's own fields), then one {\"kind\": \"summary\"} object.";
+
+#[derive(Debug, Args)]
+#[command(arg_required_else_help = true, after_long_help = AFTER_HELP)]
+pub(crate) struct TraceArgs {
+    #[command(flatten)]
+    pub(crate) copy: CopyArgs,
+    #[command(flatten)]
+    pub(crate) memo: MemoChoice,
+    /// Deep-copy the value of EXPR (a SCRIPT or -c CODE, if given, runs first as its setup)
+    #[arg(long, value_name = "EXPR", allow_hyphen_values = true)]
+    pub(crate) expr: Option<String>,
+    #[command(flatten)]
+    pub(crate) program: ProgramArgs,
+    /// Emit JSON Lines instead of text
+    #[arg(long)]
+    pub(crate) json: bool,
+    /// Write the trace to FILE instead of standard output
+    #[arg(short = 'o', long, value_name = "FILE")]
+    pub(crate) output: Option<PathBuf>,
+    /// Show at most N steps; the rest are counted
+    #[arg(long, value_name = "N", default_value_t = 10_000)]
+    pub(crate) max_steps: usize,
+}
+
+pub(crate) fn trace(args: TraceArgs) -> Result<u8, CliError> {
+    let output = args.output.as_deref().map(OutputFile::create).transpose()?;
+    let copy = args.copy.copy_source()?;
+    let (target, config) = match (&args.expr, args.program.is_given()) {
+        (Some(expr), false) => {
+            (TraceTarget::Expr { expr: expr.clone(), setup: None }, host_config(copy, &args.memo, None, Vec::new())?)
+        }
+        (expr, true) => {
+            let (program, argv) = args.program.program()?;
+            let config = host_config(copy, &args.memo, Some(&program), argv)?;
+            let target = match expr {
+                Some(expr) => TraceTarget::Expr { expr: expr.clone(), setup: Some(program) },
+                None => TraceTarget::Program(program),
+            };
+            (target, config)
+        }
+        (None, false) => return Err(CliError::Usage("give a SCRIPT, -c CODE or --expr EXPR to trace".into())),
+    };
+    let options = TraceOptions { max_steps: args.max_steps, json: args.json };
+    let traced = super::with_host(config, move |host| host.trace(&target, options).map_err(cli_error))?;
+    emit(&traced, output)?;
+    Ok((traced.status & 0xff) as u8)
+}
+
+fn emit(traced: &TraceOutput, output: Option<OutputFile>) -> Result<(), CliError> {
+    match output {
+        Some(file) => {
+            let path = file.path().display().to_string();
+            file.write_with(|writer| writer.write_all(traced.text.as_bytes()))?;
+            if !traced.text.is_empty() {
+                eprintln!("wrote {path}");
+            }
+            Ok(())
+        }
+        None => {
+            super::print_text(&traced.text);
+            Ok(())
+        }
+    }
+}
+
+fn cli_error(err: TraceError) -> CliError {
+    match err {
+        TraceError::ExprSyntax { .. } => CliError::Usage(err.to_string()),
+        TraceError::ExprRaised { .. } => CliError::Host(HostError::Python { message: err.to_string() }),
+        TraceError::Host(err) => CliError::Host(err),
+    }
+}
