@@ -1,7 +1,10 @@
 //! The one table of figures behind [`CamConfig::default`](crate::CamConfig) and the cost model.
 //!
-//! **Every figure here is an estimate.** Numbers are copied as published (as recorded in
-//! copylab's shared anchors file, which holds the full citations); where a default had to be
+//! **Every figure here is an estimate.** Numbers are copied as published in the literature
+//! and vendor material the project collected in its steering notes ("published": CAM and
+//! TCAM circuit papers, FPGA CAM IP data sheets, CPU manuals for TLB sizes and ASID/PCID
+//! widths, latency tables for caches and DRAM, Python and hashbrown micro-benchmarks); where
+//! a default had to be
 //! *derived* or *assumed*, the doc comment says so and shows the arithmetic. Change a default
 //! here, not at its use site, so reports and the diagram stay consistent.
 //!
@@ -21,15 +24,15 @@ pub const ENTRIES: usize = 1024;
 /// associative arrays are far smaller (see [`TLB_ENTRIES_MIN`]).
 pub const MAX_ENTRIES: usize = 1 << 24;
 
-/// Fully associative TLBs — the everyday CAM — hold 32-64 entries. Source: anchors file.
+/// Fully associative TLBs — the everyday CAM — hold 32-64 entries. Source: published figure.
 pub const TLB_ENTRIES_MIN: usize = 32;
-/// Upper end of the TLB range; also the Zen 2 L1 DTLB size (64 entries). Source: anchors file.
+/// Upper end of the TLB range; also the Zen 2 L1 DTLB size (64 entries). Source: published figure.
 pub const TLB_ENTRIES_MAX: usize = 64;
 
 /// Default tag width: 8 bits, as in the ARM ASID (address-space id). 256 memos can hold a
-/// hardware tag at once. Source: anchors file.
+/// hardware tag at once. Source: published figure.
 pub const TAG_BITS: u32 = 8;
-/// x86 PCID width, 12 bits: the larger published tag. Source: anchors file.
+/// x86 PCID width, 12 bits: the larger published tag. Source: published figure.
 pub const X86_PCID_BITS: u32 = 12;
 /// Widest tag the emulator accepts. Not a hardware figure: tags are held in a `u16`, and
 /// 16 bits is already beyond both published tag widths.
@@ -41,30 +44,30 @@ pub const MAX_TAG_BITS: u32 = 16;
 pub const KEY_BITS: u32 = 64;
 /// Default value slot: 64 bits, one pointer to the copy. Assumed (a 64-bit address).
 pub const VALUE_BITS: u32 = 64;
-/// Row width of both published CAM circuits: 144 bits. Source: anchors file.
+/// Row width of both published CAM circuits: 144 bits. Source: published figure.
 pub const PUBLISHED_ROW_BITS: u32 = 144;
 
 // ---------------------------------------------------------------------------------------
 // Published CAM circuits (a CAM compares the key with every row at once, one search per clock)
 // ---------------------------------------------------------------------------------------
 
-/// 256 x 144-bit binary CAM: 361.6 ps per search. Source: published circuit (anchors file).
+/// 256 x 144-bit binary CAM: 361.6 ps per search. Source: published CAM circuit.
 /// The optimistic figure: at [`CLOCK_GHZ`] it is ceil(0.3616 ns x 3 GHz) = 2 cycles, but
 /// for a quarter of the default rows.
 pub const BINARY_CAM_256X144_SEARCH_NS: f64 = 0.3616;
-/// 256 x 144-bit binary CAM: 0.115 fJ per bit per search. Source: published circuit (anchors file).
+/// 256 x 144-bit binary CAM: 0.115 fJ per bit per search. Source: published CAM circuit.
 pub const BINARY_CAM_256X144_FJ_PER_BIT: f64 = 0.115;
-/// 1024 x 144 TCAM: 7 ns per search. Source: published circuit (anchors file).
+/// 1024 x 144 TCAM: 7 ns per search. Source: published CAM circuit.
 pub const TCAM_1024X144_SEARCH_NS: f64 = 7.0;
-/// 1024 x 144 TCAM: 2.89 fJ per bit per search. Source: published circuit (anchors file).
+/// 1024 x 144 TCAM: 2.89 fJ per bit per search. Source: published CAM circuit.
 /// Used as the default search energy because it matches the default row count.
 pub const TCAM_1024X144_FJ_PER_BIT: f64 = 2.89;
-/// FPGA binary CAM IP: one lookup per clock, 8 cycles latency at best. Source: anchors file.
+/// FPGA binary CAM IP: one lookup per clock, 8 cycles latency at best. Source: published figure.
 pub const FPGA_CAM_LATENCY_CYCLES_MIN: u32 = 8;
-/// FPGA binary CAM IP: up to 21 cycles latency. Source: anchors file.
+/// FPGA binary CAM IP: up to 21 cycles latency. Source: published figure.
 pub const FPGA_CAM_LATENCY_CYCLES_MAX: u32 = 21;
 
-/// Core clock: 3.0 GHz. **Assumed** — a typical desktop core clock; not in the anchors file.
+/// Core clock: 3.0 GHz. **Assumed** — a typical desktop core clock; no published figure used.
 /// Only used to turn nanosecond figures into cycles.
 pub const CLOCK_GHZ: f64 = 3.0;
 
@@ -87,40 +90,40 @@ pub const MAX_LATENCY_CYCLES: u32 = 100_000;
 // Software side
 // ---------------------------------------------------------------------------------------
 
-/// A Python-level dict lookup takes ~22-37 ns; this is the low end. Source: anchors file.
+/// A Python-level dict lookup takes ~22-37 ns; this is the low end. Source: published figure.
 /// The low end is the default software cost, so the CAM's advantage is not overstated.
 pub const PY_DICT_OP_NS_MIN: f64 = 22.0;
-/// High end of the Python-level dict lookup range. Source: anchors file.
+/// High end of the Python-level dict lookup range. Source: published figure.
 pub const PY_DICT_OP_NS_MAX: f64 = 37.0;
-/// A hashbrown lookup on 1000 keys takes ~4 ns. Source: anchors file. Used as the cost of
+/// A hashbrown lookup on 1000 keys takes ~4 ns. Source: published figure. Used as the cost of
 /// one operation on the software spill table (a native hash table, hot in cache).
 pub const HASHBROWN_LOOKUP_NS: f64 = 4.0;
 
-/// L1 hit latency, ~4 cycles. Source: anchors file.
+/// L1 hit latency, ~4 cycles. Source: published figure.
 pub const L1_CYCLES: u32 = 4;
-/// L2 hit latency, ~12 cycles. Source: anchors file.
+/// L2 hit latency, ~12 cycles. Source: published figure.
 pub const L2_CYCLES: u32 = 12;
-/// L3 hit latency, ~44 cycles. Source: anchors file.
+/// L3 hit latency, ~44 cycles. Source: published figure.
 pub const L3_CYCLES: u32 = 44;
-/// DRAM access, 60-120 ns: low end. Source: anchors file.
+/// DRAM access, 60-120 ns: low end. Source: published figure.
 pub const DRAM_NS_MIN: f64 = 60.0;
-/// DRAM access, high end. Source: anchors file.
+/// DRAM access, high end. Source: published figure.
 pub const DRAM_NS_MAX: f64 = 120.0;
-/// An MMIO read takes 1-5 us: low end. Source: anchors file. Even the low end is ~45x a
+/// An MMIO read takes 1-5 us: low end. Source: published figure. Even the low end is ~45x a
 /// Python dict lookup, which is why the CAM must sit at the core, driven by instructions.
 pub const MMIO_READ_NS_MIN: f64 = 1_000.0;
-/// MMIO read, high end. Source: anchors file.
+/// MMIO read, high end. Source: published figure.
 pub const MMIO_READ_NS_MAX: f64 = 5_000.0;
 
 /// In pure-Python deepcopy each list/dict copied costs ~4 memo operations (`memo.get`,
-/// `memo[id(x)] = y` in the copier, `memo[d] = y`, and `_keep_alive`). Source: anchors
-/// file; shape of [`Trace::deepcopy_like`](crate::Trace::deepcopy_like).
+/// `memo[id(x)] = y` in the copier, `memo[d] = y`, and `_keep_alive`). Source: published
+/// CPython experiment; shape of [`Trace::deepcopy_like`](crate::Trace::deepcopy_like).
 pub const MEMO_OPS_PER_CONTAINER: u32 = 4;
 
 /// Whole-program gains reported for hash-table accelerators: 10-20 %, low end. Source:
-/// anchors file. A sanity check for the Amdahl ceiling, not an input to it.
+/// published figure. A sanity check for the Amdahl ceiling, not an input to it.
 pub const LITERATURE_WHOLE_PROGRAM_GAIN_MIN: f64 = 0.10;
-/// Whole-program gains reported for hash-table accelerators, high end. Source: anchors file.
+/// Whole-program gains reported for hash-table accelerators, high end. Source: published figure.
 pub const LITERATURE_WHOLE_PROGRAM_GAIN_MAX: f64 = 0.20;
 
 /// The software-master-table design: a JavaScript hashtable accelerator (US patent

@@ -17,14 +17,25 @@ pub fn render(report: &Report, memory: bool) -> String {
             let s = &row.summary;
             cells.push(match &row.comparison {
                 None => format_mean_stdev(s.mean, s.stdev),
-                Some(comparison) => format!("{}: {}", format_timedelta(s.mean), comparison.verdict),
+                Some(comparison) => match &row.reference {
+                    Some(reference) => format!(
+                        "{}: {} vs {}",
+                        format_timedelta(s.mean),
+                        comparison.verdict,
+                        escape(reference)
+                    ),
+                    None => format!("{}: {}", format_timedelta(s.mean), comparison.verdict),
+                },
             });
         }
         lines.push(row(&cells));
     }
     if !report.geometric_means.is_empty() {
         let mut cells = vec!["Geometric mean".to_string(), "(ref)".to_string()];
-        cells.extend(report.geometric_means.iter().map(|g| g.verdict.to_string()));
+        cells.extend(report.geometric_means.iter().map(|g| match &g.reference {
+            Some(reference) => format!("{} vs {}", g.verdict, escape(reference)),
+            None => g.verdict.to_string(),
+        }));
         lines.push(row(&cells));
     }
     if memory {

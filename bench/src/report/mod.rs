@@ -8,6 +8,7 @@ pub mod markdown;
 pub(crate) mod table;
 pub mod terminal;
 
+use crate::arm::{Arm, Interpreter};
 use crate::scheduler::{Cell, RunResults};
 use crate::stats::{self, Summary};
 use crate::verdict::{self, Comparison, Verdict, Warning};
@@ -66,8 +67,11 @@ pub struct Row {
     pub summary: Summary,
     pub loops: u64,
     pub memory: MemoryStats,
-    /// Against the baseline; `None` on the baseline's own row.
+    /// Against the row's reference; `None` on the baseline's own row.
     pub comparison: Option<Comparison>,
+    /// The label compared against, when it is not the first arm (e.g. a CPython variant
+    /// is compared with the CPython baseline).
+    pub reference: Option<String>,
     pub warnings: Vec<Warning>,
 }
 
@@ -80,6 +84,8 @@ pub struct Section {
 #[derive(Clone, Debug, PartialEq)]
 pub struct GeometricMean {
     pub label: String,
+    /// As [`Row::reference`].
+    pub reference: Option<String>,
     pub norm_mean: f64,
     pub verdict: Verdict,
 }
@@ -98,18 +104,31 @@ impl Report {
     /// `workloads[i].1[j]` is the sample of `labels[j]`; every sample must
     /// have at least one value.
     pub fn build(labels: Vec<String>, workloads: Vec<(String, Vec<Sample>)>) -> Report {
+        let references = vec![0; labels.len()];
+        Report::build_with_references(labels, &references, workloads)
+    }
+
+    /// As [`Report::build`], but `labels[i]` is compared with `labels[references[i]]`
+    /// instead of always with the first label (`references[0]` must be 0).
+    pub fn build_with_references(
+        labels: Vec<String>,
+        references: &[usize],
+        workloads: Vec<(String, Vec<Sample>)>,
+    ) -> Report {
+        let reference_label =
+            |index: usize| (references[index] != 0).then(|| labels[references[index]].clone());
         let mut sections = Vec::new();
         let mut norm_means: Vec<Vec<f64>> = vec![Vec::new(); labels.len()];
         for (workload, samples) in workloads {
-            let baseline = &samples[0].values;
             let rows = samples
                 .iter()
                 .zip(&labels)
                 .enumerate()
                 .filter_map(|(index, (sample, label))| {
                     let summary = Summary::of(&sample.values)?;
+                    let reference = &samples[references[index]].values;
                     let comparison =
-                        (index > 0).then(|| verdict::compare(baseline, &sample.values));
+                        (index > 0).then(|| verdict::compare(reference, &sample.values));
                     if let Some(comparison) = &comparison {
                         norm_means[index].push(comparison.norm_mean);
                     }
@@ -119,6 +138,7 @@ impl Report {
                         loops: sample.loops,
                         memory: sample.memory,
                         comparison,
+                        reference: reference_label(index),
                         warnings: verdict::check_values(&sample.values, sample.loops),
                     })
                 })
@@ -131,11 +151,13 @@ impl Report {
             labels
                 .iter()
                 .zip(&norm_means)
+                .enumerate()
                 .skip(1)
-                .filter_map(|(label, means)| {
+                .filter_map(|(index, (label, means))| {
                     let (norm_mean, verdict) = verdict::geometric_mean_verdict(means)?;
                     Some(GeometricMean {
                         label: label.clone(),
+                        reference: reference_label(index),
                         norm_mean,
                         verdict,
                     })
@@ -149,8 +171,14 @@ impl Report {
         }
     }
 
+    /// Each arm is compared with the first arm, except a non-baseline variant under CPython,
+    /// which is compared with the baseline under the same CPython: so the rows show the
+    /// interpreter's effect (CPython baseline vs RustPython baseline) apart from each
+    /// variant's effect within its interpreter.
     pub fn from_results(results: &RunResults) -> Report {
         let labels = results.arms.iter().map(|arm| arm.label()).collect();
+        let references: Vec<usize> =
+            (0..results.arms.len()).map(|index| reference_arm(&results.arms, index)).collect();
         let workloads = results
             .workloads
             .iter()
@@ -169,7 +197,7 @@ impl Report {
                 (workload.name.clone(), samples)
             })
             .collect();
-        Report::build(labels, workloads)
+        Report::build_with_references(labels, &references, workloads)
     }
 
     /// True when any row has a memory figure worth a column.
@@ -181,9 +209,64 @@ impl Report {
     }
 }
 
+/// The arm `arms[index]` is compared with (see [`Report::from_results`]).
+fn reference_arm(arms: &[Arm], index: usize) -> usize {
+    let arm = &arms[index];
+    if arm.variant == BASELINE || !matches!(arm.interpreter, Interpreter::CPython(_)) {
+        return 0;
+    }
+    arms.iter()
+        .position(|other| {
+            other.variant == BASELINE
+                && other.interpreter == arm.interpreter
+                && other.memo == arm.memo
+                && other.defines.is_empty()
+        })
+        .unwrap_or(0)
+}
+
+const BASELINE: &str = "baseline";
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn cpython_variants_are_compared_with_the_cpython_baseline() {
+        let arms = vec![
+            Arm::rustpython("baseline", "dict"),
+            Arm::rustpython("merged", "dict"),
+            Arm::rustpython("merged", "cam"),
+            Arm::cpython("python3", "baseline", None),
+            Arm::cpython("python3", "merged", None),
+            Arm::cpython("python3", "memo", None).with_define("_X", "1"),
+        ];
+        let references: Vec<usize> = (0..arms.len()).map(|i| reference_arm(&arms, i)).collect();
+        assert_eq!(references, vec![0, 0, 0, 0, 3, 3]);
+        // Without a CPython baseline arm, everything falls back to the first arm.
+        let arms = vec![Arm::rustpython("baseline", "dict"), Arm::cpython("python3", "merged", None)];
+        assert_eq!(reference_arm(&arms, 1), 0);
+    }
+
+    #[test]
+    fn rows_name_a_reference_other_than_the_first_label() {
+        let labels = vec!["base".to_string(), "cpy".to_string(), "cpy-fast".to_string()];
+        let sample = |v: f64| Sample {
+            values: vec![v, v * 1.01, v * 0.99, v * 1.005],
+            loops: 1000,
+            memory: MemoryStats::default(),
+        };
+        let report = Report::build_with_references(
+            labels,
+            &[0, 0, 1],
+            vec![("w".to_string(), vec![sample(4.0), sample(1.0), sample(0.5)])],
+        );
+        let rows = &report.sections[0].rows;
+        assert_eq!(rows[1].reference, None);
+        assert_eq!(rows[2].reference.as_deref(), Some("cpy"));
+        // 0.5 against 1.0 is twice as fast; against the first label it would be 8x.
+        assert_eq!(rows[2].comparison.as_ref().unwrap().verdict.to_string(), "2.00x faster");
+    }
 
     fn sample(values: &[f64]) -> Sample {
         Sample {

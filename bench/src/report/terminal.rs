@@ -63,7 +63,12 @@ pub fn render(report: &Report, options: TerminalOptions) -> String {
         let rows = report
             .geometric_means
             .iter()
-            .map(|g| vec![Cell::plain(g.label.clone()), verdict_cell(g.verdict)])
+            .map(|g| {
+                vec![
+                    Cell::plain(g.label.clone()),
+                    with_reference(verdict_cell(g.verdict), g.reference.as_deref()),
+                ]
+            })
             .collect();
         let table = TextTable {
             headers: vec!["Arm".into(), "Speed".into()],
@@ -82,7 +87,7 @@ fn row_cells(row: &Row, options: TerminalOptions) -> Vec<Cell> {
     let times = format_timedeltas(&[s.mean, s.median, s.min, s.max]);
     let verdict = match &row.comparison {
         None => Cell::styled("(baseline)", style::DIM),
-        Some(comparison) => verdict_cell(comparison.verdict),
+        Some(comparison) => with_reference(verdict_cell(comparison.verdict), row.reference.as_deref()),
     };
     let mut cells = vec![
         Cell::plain(row.label.clone()),
@@ -123,6 +128,14 @@ fn verdict_cell(verdict: Verdict) -> Cell {
         Verdict::NoChange | Verdict::NotSignificant => style::DIM,
     };
     Cell::styled(verdict.to_string(), style)
+}
+
+/// `1.36x faster vs baseline@python3` when the reference is not the first arm.
+fn with_reference(mut cell: Cell, reference: Option<&str>) -> Cell {
+    if let Some(reference) = reference {
+        cell.text = format!("{} vs {reference}", cell.text);
+    }
+    cell
 }
 
 #[cfg(test)]
