@@ -92,25 +92,18 @@ pub(crate) struct CopyArgs {
 
 /// Which memo `copy.deepcopy(x)` gets when the caller brings none.
 #[derive(Debug, Args)]
-pub(crate) struct MemoArgs {
+pub(crate) struct MemoChoice {
     /// Memo backend: dict (copy.py's own) or cam (an emulated CAM device)
     #[arg(long, value_name = "BACKEND", default_value = "dict", value_parser = ["dict", "cam"])]
     pub(crate) memo: String,
     /// CAM rows (with --memo cam; default 1024)
     #[arg(long, value_name = "N")]
     pub(crate) cam_entries: Option<usize>,
-    /// At exit, print the CAM statistics (or write them as JSON: --cam-stats=FILE)
-    #[arg(long, value_name = "FILE", num_args = 0..=1, require_equals = true, default_missing_value = "-")]
-    pub(crate) cam_stats: Option<PathBuf>,
 }
 
+/// The program to run, as `python` takes it: SCRIPT, -c CODE or -, then its arguments.
 #[derive(Debug, Args)]
-#[command(arg_required_else_help = true)]
-pub(crate) struct RunArgs {
-    #[command(flatten)]
-    pub(crate) copy: CopyArgs,
-    #[command(flatten)]
-    pub(crate) memo: MemoArgs,
+pub(crate) struct ProgramArgs {
     /// Program passed in as a string (like python -c)
     #[arg(short = 'c', value_name = "CODE", allow_hyphen_values = true)]
     pub(crate) code: Option<String>,
@@ -120,6 +113,20 @@ pub(crate) struct RunArgs {
     /// Arguments passed to the script in sys.argv[1:]
     #[arg(value_name = "ARGS", trailing_var_arg = true, allow_hyphen_values = true)]
     pub(crate) args: Vec<String>,
+}
+
+#[derive(Debug, Args)]
+#[command(arg_required_else_help = true)]
+pub(crate) struct RunArgs {
+    #[command(flatten)]
+    pub(crate) copy: CopyArgs,
+    #[command(flatten)]
+    pub(crate) memo: MemoChoice,
+    /// At exit, print the CAM statistics (or write them as JSON: --cam-stats=FILE)
+    #[arg(long, value_name = "FILE", num_args = 0..=1, require_equals = true, default_missing_value = "-")]
+    pub(crate) cam_stats: Option<PathBuf>,
+    #[command(flatten)]
+    pub(crate) program: ProgramArgs,
 }
 
 #[derive(Debug, Args)]

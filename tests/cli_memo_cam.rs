@@ -91,7 +91,12 @@ fn bad_cam_sizes_and_flags() {
         .args(["run", "--cam-entries", "8", "-c", "pass"])
         .assert()
         .code(2)
-        .stderr(predicate::str::contains("need --memo cam"));
+        .stderr(predicate::str::contains("--cam-entries needs --memo cam"));
+    copylab()
+        .args(["run", "--cam-stats", "-c", "pass"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("--cam-stats needs --memo cam"));
     copylab().args(["run", "--memo", "tcam", "-c", "pass"]).assert().code(2);
     copylab()
         .args(["run", "--memo", "cam", "--cam-stats=/no/such/dir/s.json", "-c", "pass"])

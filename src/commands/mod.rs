@@ -11,7 +11,7 @@ mod variants;
 use copylab_stdlib_copy::CopySource;
 use copylab_vm::{Host, HostConfig, MemoBackend};
 
-use crate::cli::{Cli, Command, CopyArgs, MemoArgs};
+use crate::cli::{Cli, Command, CopyArgs, MemoChoice};
 use crate::error::CliError;
 
 /// Runs the parsed command; `Ok` carries the process exit status.
@@ -40,10 +40,10 @@ impl CopyArgs {
     }
 }
 
-impl MemoArgs {
+impl MemoChoice {
     /// The backend these flags select; CAM sizes are checked when the host builds it.
     pub(crate) fn backend(&self) -> Result<MemoBackend, CliError> {
-        let cam_only = self.cam_entries.is_some() || self.cam_stats.is_some();
+        let cam_only = self.cam_entries.is_some();
         match self.memo.as_str() {
             "cam" => {
                 let mut config = cam_device::CamConfig::default();
@@ -52,7 +52,7 @@ impl MemoArgs {
                 }
                 Ok(MemoBackend::Cam(config))
             }
-            _ if cam_only => Err(CliError::Usage("--cam-entries and --cam-stats need --memo cam".into())),
+            _ if cam_only => Err(CliError::Usage("--cam-entries needs --memo cam".into())),
             _ => Ok(MemoBackend::Dict),
         }
     }

@@ -8,7 +8,8 @@ use copylab_bench::{BenchFiles, select_workloads, workloads_from_file};
 use copylab_stdlib_copy::CopySource;
 use copylab_vm::{ProfileTarget, Timing};
 
-use super::target::{MemoChoice, OutputFile, ProgramArgs, host_config};
+use super::target::{OutputFile, host_config};
+use crate::cli::{MemoChoice, ProgramArgs};
 use crate::cli::CopyArgs;
 use crate::error::CliError;
 

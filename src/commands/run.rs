@@ -1,45 +1,21 @@
 use std::path::Path;
 
-use copylab_vm::{HostConfig, Program};
 
 use crate::cli::RunArgs;
 use crate::error::CliError;
 
 pub(crate) fn run(args: RunArgs) -> Result<u8, CliError> {
     let copy = args.copy.copy_source()?;
-    let (program, argv) = match (&args.code, &args.script) {
-        (Some(code), script) => {
-            // As with `python -c CODE a b`, every positional is an argument: argv = ['-c', a, b].
-            let argv = ["-c".to_owned()].into_iter().chain(script.clone()).chain(args.args).collect();
-            (Program::code(code), argv)
-        }
-        (None, Some(script)) if script == "-" => {
-            (Program::stdin()?, ["-".to_owned()].into_iter().chain(args.args).collect())
-        }
-        (None, Some(script)) => {
-            let program = Program::file(Path::new(script))?;
-            (program, [script.clone()].into_iter().chain(args.args).collect())
-        }
-        (None, None) => {
-            return Err(CliError::Usage("give a SCRIPT, -c CODE, or - to read standard input".into()));
-        }
-    };
-    let mut sys_path = match &program.directory {
-        Some(dir) => vec![dir.display().to_string()],
-        // CPython puts the current directory first for -c and stdin.
-        None => vec![String::new()],
-    };
-    // PYTHONPATH works as in CPython, e.g. to reach Debian's `test` package for test_copy.
-    if let Some(extra) = std::env::var_os("PYTHONPATH") {
-        sys_path.extend(std::env::split_paths(&extra).map(|p| p.display().to_string()));
+    if args.cam_stats.is_some() && args.memo.memo != "cam" {
+        return Err(CliError::Usage("--cam-stats needs --memo cam".into()));
     }
-    let memo = args.memo.backend()?;
-    let config = HostConfig { copy, argv, sys_path, memo };
+    let (program, argv) = args.program.program()?;
+    let config = super::target::host_config(copy, &args.memo, Some(&program), argv)?;
     let (status, cam) = super::with_host(config, move |host| {
         let status = host.run_main(&program);
         Ok((status, copylab_vm::cam_memo::report()))
     })?;
-    if let (Some(destination), Some(cam)) = (&args.memo.cam_stats, cam) {
+    if let (Some(destination), Some(cam)) = (&args.cam_stats, cam) {
         write_cam_stats(destination, &cam)?;
     }
     // Exit statuses are a byte on Unix; CPython truncates the same way.

@@ -4,35 +4,11 @@
 use std::fs::File;
 use std::path::{Path, PathBuf};
 
-use clap::Args;
 use copylab_stdlib_copy::CopySource;
 use copylab_vm::{HostConfig, Program};
 
-use crate::cli::MemoArgs;
+use crate::cli::{MemoChoice, ProgramArgs};
 use crate::error::CliError;
-
-#[derive(Debug, Args)]
-pub(crate) struct ProgramArgs {
-    /// Program passed in as a string (like python -c)
-    #[arg(short = 'c', value_name = "CODE", allow_hyphen_values = true)]
-    pub(crate) code: Option<String>,
-    /// Script to run, or - to read it from standard input; with -c, the first argument
-    #[arg(value_name = "SCRIPT")]
-    pub(crate) script: Option<String>,
-    /// Arguments passed to the script in sys.argv[1:]
-    #[arg(value_name = "ARGS", trailing_var_arg = true, allow_hyphen_values = true)]
-    pub(crate) args: Vec<String>,
-}
-
-#[derive(Debug, Args)]
-pub(crate) struct MemoChoice {
-    /// Memo backend: dict (copy.py's own) or cam (an emulated CAM device)
-    #[arg(long, value_name = "BACKEND", default_value = "dict", value_parser = ["dict", "cam"])]
-    pub(crate) memo: String,
-    /// CAM rows (with --memo cam; default 1024)
-    #[arg(long, value_name = "N")]
-    pub(crate) cam_entries: Option<usize>,
-}
 
 impl ProgramArgs {
     pub(crate) fn is_given(&self) -> bool {
@@ -66,18 +42,19 @@ pub(crate) fn host_config(
     program: Option<&Program>,
     argv: Vec<String>,
 ) -> Result<HostConfig, CliError> {
-    let memo_args = MemoArgs { memo: memo.memo.clone(), cam_entries: memo.cam_entries, cam_stats: None };
     let mut sys_path = match program.and_then(|p| p.directory.as_ref()) {
         Some(dir) => vec![dir.display().to_string()],
+        // CPython puts the current directory first for -c and stdin.
         None => vec![String::new()],
     };
+    // PYTHONPATH works as in CPython, e.g. to reach Debian's `test` package for test_copy.
     if let Some(extra) = std::env::var_os("PYTHONPATH") {
         sys_path.extend(std::env::split_paths(&extra).map(|p| p.display().to_string()));
     }
     let mut config = HostConfig::new(copy);
     config.argv = if argv.is_empty() { vec![String::new()] } else { argv };
     config.sys_path = sys_path;
-    config.memo = memo_args.backend()?;
+    config.memo = memo.backend()?;
     Ok(config)
 }
 

@@ -7,7 +7,8 @@ use std::path::PathBuf;
 use clap::Args;
 use copylab_vm::{HostError, TraceError, TraceOptions, TraceOutput, TraceTarget};
 
-use super::target::{MemoChoice, OutputFile, ProgramArgs, host_config};
+use super::target::{OutputFile, host_config};
+use crate::cli::{MemoChoice, ProgramArgs};
 use crate::cli::CopyArgs;
 use crate::error::CliError;
 
