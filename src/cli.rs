@@ -232,12 +232,8 @@ pub(crate) struct BenchRunArgs {
     /// Memo backends to compare (comma-separated)
     #[arg(long, value_name = "LIST", value_delimiter = ',', default_value = "dict")]
     pub(crate) memo: Vec<String>,
-    /// Workloads or suites (comma-separated: trio, structures, all, or names; default: trio)
-    #[arg(long, value_name = "LIST", value_delimiter = ',')]
-    pub(crate) workloads: Vec<String>,
-    /// A Python file whose bench_* functions become workloads
-    #[arg(long, value_name = "PATH")]
-    pub(crate) workload_file: Option<PathBuf>,
+    #[command(flatten)]
+    pub(crate) workloads: WorkloadArgs,
     #[command(flatten)]
     pub(crate) effort: Effort,
     /// Override a tunable constant in the variants that declare it (repeatable)
@@ -268,12 +264,8 @@ pub(crate) struct SweepArgs {
     /// The constant and its values, e.g. _FASTPATH_MAX=1,5,20,100
     #[arg(long = "define", value_name = "NAME=V1,V2,...")]
     pub(crate) define: String,
-    /// Workloads or suites (comma-separated; default: trio)
-    #[arg(long, value_name = "LIST", value_delimiter = ',')]
-    pub(crate) workloads: Vec<String>,
-    /// A Python file whose bench_* functions become workloads
-    #[arg(long, value_name = "PATH")]
-    pub(crate) workload_file: Option<PathBuf>,
+    #[command(flatten)]
+    pub(crate) workloads: WorkloadArgs,
     #[command(flatten)]
     pub(crate) effort: Effort,
     /// Where to write the SVG plot
@@ -307,12 +299,8 @@ pub(crate) struct CamSweepArgs {
     /// CAM capacities to replay (comma-separated rows)
     #[arg(long, value_name = "LIST", value_delimiter = ',', default_value = "16,64,256,1024,4096")]
     pub(crate) entries: Vec<usize>,
-    /// Workloads or suites (comma-separated; default: trio)
-    #[arg(long, value_name = "LIST", value_delimiter = ',')]
-    pub(crate) workloads: Vec<String>,
-    /// A Python file whose bench_* functions become workloads
-    #[arg(long, value_name = "PATH")]
-    pub(crate) workload_file: Option<PathBuf>,
+    #[command(flatten)]
+    pub(crate) workloads: WorkloadArgs,
     #[command(flatten)]
     pub(crate) copy: CopyArgs,
     /// Calls of each workload function while recording
@@ -325,4 +313,15 @@ pub(crate) struct CamSweepArgs {
 
 fn parse_diagram_format(text: &str) -> Result<cam_device::DiagramFormat, String> {
     text.parse().map_err(|err: cam_device::ParseDiagramFormatError| err.to_string())
+}
+
+/// Which workloads `bench`, `bench sweep` and `cam sweep` run.
+#[derive(Debug, Args)]
+pub(crate) struct WorkloadArgs {
+    /// Workloads or suites (comma-separated: trio, structures, all, or names; default: trio)
+    #[arg(long = "workloads", value_name = "LIST", value_delimiter = ',')]
+    pub(crate) names: Vec<String>,
+    /// A Python file whose bench_* functions become workloads
+    #[arg(long, value_name = "PATH")]
+    pub(crate) workload_file: Option<PathBuf>,
 }

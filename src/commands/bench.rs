@@ -14,7 +14,7 @@ use copylab_bench::{
 };
 use copylab_stdlib_copy::{CopySource, Define, Variant, tunables};
 
-use crate::cli::{BenchAction, BenchArgs, BenchRunArgs, Effort, SweepArgs};
+use crate::cli::{BenchAction, BenchArgs, BenchRunArgs, Effort, SweepArgs, WorkloadArgs};
 use crate::error::CliError;
 
 /// Memo backends a worker can install.
@@ -45,7 +45,7 @@ fn run(args: BenchRunArgs) -> Result<u8, CliError> {
         }
     }
     let files = BenchFiles::materialize()?;
-    let workloads = choose_workloads(&files, &args.workloads, args.workload_file.as_deref())?;
+    let workloads = choose_workloads(&files, &args.workloads)?;
     let variants = with_baseline_first(&args.variants);
     check_defines_are_declared(&args.defines, &variants)?;
 
@@ -92,7 +92,7 @@ fn sweep(args: SweepArgs) -> Result<u8, CliError> {
         CopySource::variant(args.variant).with_defines(&[define])?;
     }
     let files = BenchFiles::materialize()?;
-    let workloads = choose_workloads(&files, &args.workloads, args.workload_file.as_deref())?;
+    let workloads = choose_workloads(&files, &args.workloads)?;
     let base = Arm::rustpython(args.variant.name, copylab_bench::DEFAULT_MEMO);
     let plan = Plan::new(workloads, spec.arms(&base), preset(&args.effort).settings())?;
     let results = execute(&plan, &files)?;
@@ -147,13 +147,10 @@ fn preset(effort: &Effort) -> Preset {
 
 /// A `--workload-file` alone benchmarks all of its functions; names pick among the built-in
 /// workloads and the file's.
-pub(crate) fn choose_workloads(
-    files: &BenchFiles,
-    names: &[String],
-    workload_file: Option<&Path>,
-) -> Result<Vec<Workload>, BenchError> {
+pub(crate) fn choose_workloads(files: &BenchFiles, args: &WorkloadArgs) -> Result<Vec<Workload>, BenchError> {
+    let names = &args.names;
     let mut catalogue = files.builtin_workloads().to_vec();
-    if let Some(path) = workload_file {
+    if let Some(path) = args.workload_file.as_deref() {
         let from_file = workloads_from_file(path)?;
         if names.is_empty() {
             return Ok(from_file);

@@ -37,7 +37,7 @@ fn run_sweep(args: CamSweepArgs) -> Result<u8, CliError> {
             .map_err(|err| CliError::Usage(format!("--entries {entries}: {err}")))?;
     }
     let files = BenchFiles::materialize()?;
-    let workloads = choose_workloads(&files, &args.workloads, args.workload_file.as_deref())?;
+    let workloads = choose_workloads(&files, &args.workloads)?;
     let mut config = HostConfig::new(args.copy.copy_source()?);
     config.memo = MemoBackend::Cam(base.clone());
     let repeat = args.repeat as usize;
