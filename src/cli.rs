@@ -204,6 +204,7 @@ pub(crate) struct BenchArgs {
 #[derive(Debug, Subcommand)]
 pub(crate) enum BenchAction {
     /// Compare two saved runs (pyperf JSON files written by --json)
+    #[command(after_help = "Examples:\n  copylab bench compare before.json after.json")]
     Compare {
         #[arg(value_name = "A.json")]
         first: PathBuf,
@@ -211,6 +212,9 @@ pub(crate) enum BenchAction {
         second: PathBuf,
     },
     /// Run one workload set across values of a tunable constant; table and SVG plot
+    #[command(after_help = "Examples:\n  \
+        copylab bench sweep --variant fastpath --define _FASTPATH_MAX=1,5,20,100\n  \
+        copylab bench sweep --fast --variant fastpath --define _FASTPATH_MAX=0,5 --workload-file mine.py --svg fp.svg")]
     Sweep(SweepArgs),
 }
 
@@ -282,6 +286,10 @@ pub(crate) struct CamArgs {
 #[derive(Debug, Subcommand)]
 pub(crate) enum CamAction {
     /// Block diagram of how the CAM serves deepcopy's memo (hardware vs software blocks)
+    #[command(after_help = "Examples:\n  \
+        copylab cam diagram > cam.svg\n  \
+        copylab cam diagram --format dot -o cam.dot\n  \
+        copylab cam diagram --format mermaid")]
     Diagram {
         /// svg, dot or mermaid
         #[arg(long, value_name = "FORMAT", default_value = "svg", value_parser = parse_diagram_format)]
@@ -291,6 +299,9 @@ pub(crate) enum CamAction {
         output: Option<PathBuf>,
     },
     /// Record the memo traffic of workloads once, replay it at several CAM capacities
+    #[command(after_help = "Examples:\n  \
+        copylab cam sweep\n  \
+        copylab cam sweep --entries 1,4,16,64 --workloads deepcopy_memo --svg memo-sweep.svg")]
     Sweep(CamSweepArgs),
 }
 

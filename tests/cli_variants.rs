@@ -51,9 +51,13 @@ fn version_and_help() {
         .assert()
         .success()
         .stdout(format!("copylab {}\n", env!("CARGO_PKG_VERSION")));
-    for sub in ["run", "dis", "ast", "variants"] {
+    for sub in [
+        "run", "dis", "ast", "variants", "bench", "bench compare", "bench sweep", "cam", "cam diagram",
+        "cam sweep", "trace", "profile",
+    ] {
         copylab()
-            .args([sub, "--help"])
+            .args(sub.split(' '))
+            .arg("--help")
             .assert()
             .success()
             .stdout(predicate::str::contains("Examples:"));

@@ -12,7 +12,7 @@ use crate::cli::{MemoChoice, ProgramArgs};
 use crate::cli::CopyArgs;
 use crate::error::CliError;
 
-const AFTER_HELP: &str = "\
+const AFTER_HELP: &str = "Examples:\n  copylab trace --expr '[1, (2, [3])]'\n  copylab trace --variant fastpath script.py\n  copylab trace --memo cam --json -o steps.jsonl -c 'import copy; copy.deepcopy({1: [2]})'\n\n\
 Output: one line per step, `LINE  STEP`, indented by deepcopy depth. LINE is the copy.py line
 that did the step; a `*` before it marks a line the variant changed, followed by the line's
 own comment. With --json: JSON Lines, one object per step (step, depth, line, function, kind,
