@@ -21,6 +21,7 @@ const SUMMARIES: &[(&str, &str)] = &[
     ("fastpath", "fast path through __reduce_ex__ results for common shapes"),
     ("memo", "no memo traffic for objects that are their own copy"),
     ("merged", "memo + fastpath together"),
+    ("native", "deepcopy in Rust inside the VM, copy.py's code as the fallback"),
 ];
 
 /// A copy.py variant: its name, what it does, and its source.

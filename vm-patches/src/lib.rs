@@ -15,6 +15,7 @@ mod host;
 mod import_hook;
 mod inspect;
 mod native;
+mod native_copy;
 mod profile;
 mod program;
 mod stack;

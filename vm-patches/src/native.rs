@@ -2,7 +2,7 @@
 //! `variant`, `copy_origin` and `memo_backend` attributes, so Python code can ask which
 //! copy.py and memo it runs with.
 
-pub(crate) use _copylab::module_def;
+pub(crate) use _copylab::{CamMemo, module_def};
 
 #[rustpython_vm::pymodule]
 mod _copylab {
@@ -31,6 +31,13 @@ mod _copylab {
     #[pyfunction]
     fn alloc_counters() -> (u64, u64) {
         crate::alloc::counters()
+    }
+
+    /// copy.py's `deepcopy` in Rust, with `deepcopy` (the Python one) as its fallback and
+    /// `globals` the copy module's (the `native` variant; see native_copy/).
+    #[pyfunction]
+    fn native_deepcopy(deepcopy: PyObjectRef, globals: PyDictRef, vm: &VirtualMachine) -> PyResult {
+        crate::native_copy::build(deepcopy, globals, vm)
     }
 
     /// `deepcopy(x, CamMemo())`, timed as one outermost deepcopy for the cost model.
@@ -66,6 +73,11 @@ mod _copylab {
 
         fn others(&self, vm: &VirtualMachine) -> PyDictRef {
             self.others.lock().get_or_insert_with(|| vm.ctx.new_dict()).clone()
+        }
+
+        /// The device context holding this memo's id keys (native_copy talks to it directly).
+        pub(crate) fn context(&self) -> ContextId {
+            self.context
         }
 
         fn existing_others(&self) -> Option<PyDictRef> {

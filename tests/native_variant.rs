@@ -1,0 +1,69 @@
+//! The `native` variant (deepcopy in Rust inside the VM) against the baseline on the
+//! behaviour its design must keep: what hooks see in the memo, the order of user-visible
+//! calls, patched helpers and registries, errors, odd call shapes (tests/py/
+//! native_semantics.py), plus deep recursion and the CPython fallback.
+
+mod common;
+
+use common::{copylab, stderr_of, stdout_of};
+
+fn run(args: &[&str], script: &str) -> String {
+    let out = copylab().arg("run").args(args).arg(script).output().unwrap();
+    assert!(out.status.success(), "{args:?}: {}", stderr_of(&out));
+    stdout_of(&out)
+}
+
+fn semantics_script() -> String {
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/py/native_semantics.py")
+        .display()
+        .to_string()
+}
+
+#[test]
+fn native_is_observably_the_baseline() {
+    let script = semantics_script();
+    let baseline = run(&["--variant", "baseline"], &script);
+    assert!(baseline.contains("hook views") && baseline.contains("no args TypeError"), "{baseline}");
+    for memo in [&["--memo", "dict"][..], &["--memo", "cam", "--cam-entries", "4"][..]] {
+        let args: Vec<&str> = ["--variant", "native"].iter().chain(memo).copied().collect();
+        assert_eq!(run(&args, &script), baseline, "{args:?}");
+    }
+}
+
+#[test]
+fn copy_deepcopy_is_the_native_one_and_wraps_the_python_one() {
+    let code = "import copy, types\n\
+                native, python = copy.deepcopy, copy.deepcopy.__wrapped__\n\
+                print(isinstance(native, types.FunctionType), isinstance(python, types.FunctionType))\n\
+                print(native.__doc__ == python.__doc__, hasattr(copy, '_native_deepcopy'))";
+    let out = copylab().args(["run", "--variant", "native", "-c", code]).output().unwrap();
+    assert!(out.status.success(), "{}", stderr_of(&out));
+    assert_eq!(stdout_of(&out), "False True\nTrue False\n");
+}
+
+#[test]
+fn deep_nesting_is_a_recursion_error_not_a_crash() {
+    let code = "import copy\nx = []\nfor _ in range(3_000_000):\n    x = [x]\n\
+                try:\n    copy.deepcopy(x)\nexcept RecursionError:\n    print('RecursionError')\n\
+                while x:\n    x = x.pop()\n";
+    let out = copylab().args(["run", "--variant", "native", "-c", code]).output().unwrap();
+    assert!(out.status.success(), "{}", stderr_of(&out));
+    assert_eq!(stdout_of(&out).trim(), "RecursionError");
+}
+
+#[test]
+fn under_cpython_the_native_source_keeps_the_python_deepcopy() {
+    let source = copylab().args(["variants", "show", "native"]).output().unwrap();
+    assert!(source.status.success());
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("copy.py"), &source.stdout).unwrap();
+    let out = std::process::Command::new("python3")
+        .current_dir(dir.path())
+        .args(["-c", "import copy, types; assert isinstance(copy.deepcopy, types.FunctionType); \
+                      print(copy.deepcopy({'a': [1, (2, [3])]}))"])
+        .output()
+        .expect("python3 runs");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(String::from_utf8_lossy(&out.stdout).trim(), "{'a': [1, (2, [3])]}");
+}
