@@ -67,3 +67,35 @@ fn under_cpython_the_native_source_keeps_the_python_deepcopy() {
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     assert_eq!(String::from_utf8_lossy(&out.stdout).trim(), "{'a': [1, (2, [3])]}");
 }
+
+#[test]
+fn trace_shows_native_calls_as_such_and_python_fallbacks_inside_them() {
+    // A __deepcopy__ hook is Python: the nested deepcopy it makes enters native code again.
+    let code = "import copy\n\
+                class Hook:\n    def __init__(self):\n        self.items = [1, 2]\n    \
+                def __deepcopy__(self, memo):\n        return copy.deepcopy(self.items, memo)\n\
+                copy.deepcopy([Hook()])\n";
+    let out = copylab().args(["trace", "--variant", "native", "--json", "-c", code]).output().unwrap();
+    assert!(out.status.success(), "{}", stderr_of(&out));
+    let events: Vec<serde_json::Value> =
+        stdout_of(&out).lines().map(|line| serde_json::from_str(line).unwrap()).collect();
+    let native: Vec<&serde_json::Value> = events.iter().filter(|e| e["kind"] == "native").collect();
+    assert_eq!(native.len(), 2, "outermost call and the hook's call: {events:?}");
+    assert_eq!(native[0]["type"], "list");
+    assert_eq!(native[1]["type"], "list");
+    assert_eq!(native[0]["caller"], "<string>:7", "the program's call");
+    assert_eq!(native[1]["caller"], "<string>:6", "the hook's call, made from inside native code");
+    let summary = events.last().unwrap();
+    assert_eq!(summary["deepcopy_calls"], 2);
+    assert_eq!(summary["routes"]["native"], 2);
+}
+
+#[test]
+fn profile_explains_that_native_code_has_no_copy_py_lines() {
+    let out = copylab()
+        .args(["profile", "--variant", "native", "--no-compare", "-c", "import copy\nfor _ in range(50): copy.deepcopy({'a': [1]})"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr_of(&out));
+    assert!(stdout_of(&out).contains("copylab's native (Rust) code"), "{}", stdout_of(&out));
+}

@@ -134,8 +134,13 @@ def trace_expr(expr, setup, globals, baseline_source, max_steps, as_json):
 
     # Compiled, so the trace can say the outermost call came from <expr>.
     call = compile("deepcopy(value)", "<expr>", "eval")
-    namespace = {"deepcopy": copy.deepcopy, "value": value}
-    return _trace(lambda: eval(call, namespace), baseline_source, max_steps, as_json)
+
+    def run():
+        # copy.deepcopy is looked up when the traced run starts, after _trace has put its
+        # recorder in place for a native deepcopy.
+        return eval(call, {"deepcopy": copy.deepcopy, "value": value})
+
+    return _trace(run, baseline_source, max_steps, as_json)
 
 
 def trace_code(code, globals, baseline_source, max_steps, as_json):
@@ -150,7 +155,12 @@ def _trace(run, baseline_source, max_steps, as_json):
     origin = _copylab.copy_origin
     source = _source_of(copy, origin)
     tracer = StepTracer(origin, SourceMap(source, baseline_source), max_steps)
-    _, error = _run_traced(run, tracer.global_trace, False)
+    recorder = NativeCalls.install(copy, tracer)
+    try:
+        _, error = _run_traced(run, tracer.global_trace, False)
+    finally:
+        if recorder is not None:
+            recorder.uninstall()
     render = tracer.render_json if as_json else tracer.render_text
     return render(), error
 
@@ -323,6 +333,64 @@ class Ctx:
 
     def emit(self, kind, text, **fields):
         self.tracer.emit(self.state, self.line, kind, text, fields)
+
+
+def _is_native(function):
+    """True when `function`, or what it wraps, is copylab's native deepcopy (variant native)."""
+    seen = 0
+    while function is not None and seen < 8:
+        if type(function).__name__ == "native_deepcopy":
+            return True
+        function = getattr(function, "__wrapped__", None)
+        seen += 1
+    return False
+
+
+class NativeCalls:
+    """Shows the calls that enter a native (Rust) deepcopy as steps of their own.
+
+    Native code runs no copy.py lines, so sys.settrace cannot follow it. While tracing, the
+    module's `deepcopy` is wrapped by a recorder: every call that reaches it from Python
+    code (the program, or one of copy.py's Python fallbacks) becomes a `native` step, with
+    what it returned. What happens inside the call is not traced."""
+
+    def __init__(self, module, tracer):
+        self.module = module
+        self.tracer = tracer
+        self.original = module.deepcopy
+
+    @classmethod
+    def install(cls, module, tracer):
+        if not _is_native(module.deepcopy):
+            return None
+        recorder = cls(module, tracer)
+        original = recorder.original
+
+        def deepcopy(x, memo=None, _nil=[]):
+            return recorder.call(original, x, memo)
+
+        deepcopy.__wrapped__ = original
+        module.deepcopy = deepcopy
+        return recorder
+
+    def uninstall(self):
+        self.module.deepcopy = self.original
+
+    def call(self, original, x, memo):
+        tracer = self.tracer
+        caller = sys._getframe(2)
+        tracer.deepcopy_calls += 1
+        tracer.routes["native"] = tracer.routes.get("native", 0) + 1
+        where = f"{caller.f_code.co_filename}:{caller.f_lineno}"
+        text = f"deepcopy({describe(x)})  native: copied in Rust, steps not traced  from {where}"
+        tracer._append({"depth": tracer.depth, "line": None, "function": None, "kind": "native",
+                        "text": text, "changed": False, "comment": None,
+                        "type": _type_name(x), "id": id(x), "repr": short(x), "caller": where})
+        y = original(x, memo) if memo is not None else original(x)
+        tracer._append({"depth": tracer.depth + 1, "line": None, "function": None,
+                        "kind": "return", "text": f"returns {describe(y)}", "changed": False,
+                        "comment": None})
+        return y
 
 
 class StepTracer:
