@@ -75,6 +75,7 @@ mod sweep;
 pub mod units;
 pub mod verdict;
 mod workload;
+mod write;
 
 pub use arm::{Arm, DEFAULT_MEMO, Interpreter, parse_define};
 pub use error::BenchError;
@@ -88,6 +89,7 @@ pub use report::{GeometricMean, MemoryStats, Report, Row, Sample, Section, markd
 pub use scheduler::{Cell, RunResults, run_plan};
 pub use sweep::{SweepSpec, SweepTable, parse_sweep};
 pub use verdict::{Comparison, Verdict, Warning};
+pub use write::write_atomically;
 pub use workload::{
     ALL, BenchFiles, DEFAULT_SUITE, DRIVER_PY, Workload, builtin_workload_names,
     scan_bench_functions, select_workloads, workloads_from_file,

@@ -19,7 +19,6 @@
 
 use std::collections::HashSet;
 use std::fs;
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
@@ -199,22 +198,11 @@ fn benchmark(
 }
 
 impl Suite {
-    /// Writes the file atomically: a temporary file in the same directory,
-    /// renamed over `path` once complete, so a failure never leaves a
-    /// truncated JSON file behind.
+    /// Writes the file atomically (see [`crate::write_atomically`]), so a failure never
+    /// leaves a truncated JSON file behind.
     pub fn write(&self, path: &Path) -> Result<(), BenchError> {
-        let dir = match path.parent() {
-            Some(parent) if !parent.as_os_str().is_empty() => parent,
-            _ => Path::new("."),
-        };
-        let error = |source| BenchError::output(path, source);
-        let mut file = tempfile::NamedTempFile::new_in(dir).map_err(error)?;
-        let text = serde_json::to_string(self).map_err(|err| error(err.into()))?;
-        file.write_all(text.as_bytes()).map_err(error)?;
-        file.write_all(b"\n").map_err(error)?;
-        file.as_file().sync_all().map_err(error)?;
-        file.persist(path).map_err(|err| error(err.error))?;
-        Ok(())
+        let text = serde_json::to_string(self).map_err(|err| BenchError::output(path, err.into()))?;
+        crate::write_atomically(path, &(text + "\n"))
     }
 
     pub fn read(path: &Path) -> Result<Suite, BenchError> {

@@ -10,7 +10,7 @@ use copylab_bench::{
     Arm, BenchError, BenchFiles, ByInterpreter, CPythonLauncher, Job, Launcher, Plan, Preset,
     Report, RunResults, StderrProgress, SweepTable, TerminalOptions, WorkerOutput, Workload,
     markdown, parse_sweep, pyperf, run_plan, run_worker_command, select_workloads, terminal,
-    workloads_from_file,
+    workloads_from_file, write_atomically,
 };
 use copylab_stdlib_copy::{CopySource, Define, Variant, tunables};
 
@@ -229,17 +229,4 @@ pub(crate) fn ensure_writable(path: &Path) -> Result<(), BenchError> {
         });
     }
     Ok(())
-}
-
-/// Writes a whole file or nothing: a temporary file beside it, renamed into place.
-pub(crate) fn write_atomically(path: &Path, text: &str) -> Result<(), BenchError> {
-    let mut temp_name = path.file_name().map(OsString::from).unwrap_or_default();
-    temp_name.push(format!(".tmp-{}", std::process::id()));
-    let temp = path.with_file_name(temp_name);
-    std::fs::write(&temp, text)
-        .and_then(|()| std::fs::rename(&temp, path))
-        .map_err(|source| {
-            let _ = std::fs::remove_file(&temp);
-            BenchError::Output { path: path.to_owned(), source }
-        })
 }

@@ -6,7 +6,9 @@ use copylab_bench::BenchFiles;
 use copylab_bench::svg::{LinePlot, Series, YUnit};
 use copylab_vm::{HostConfig, MemoBackend};
 
-use super::bench::{choose_workloads, ensure_writable, write_atomically};
+use copylab_bench::write_atomically;
+
+use super::bench::{choose_workloads, ensure_writable};
 use crate::cli::{CamAction, CamArgs, CamSweepArgs};
 use crate::error::CliError;
 
