@@ -1,12 +1,12 @@
 use copylab_stdlib_copy::CopySource;
 use rustpython::InterpreterBuilderExt as _;
 use rustpython_vm::builtins::PyBaseExceptionRef;
-use rustpython_vm::compiler::Mode;
+use rustpython_vm::scope::Scope;
 use rustpython_vm::{AsObject, Interpreter, InterpreterBuilder, PyResult, Settings, VirtualMachine};
 
 use crate::error::HostError;
 use crate::program::Program;
-use crate::{exception, import_hook, native};
+use crate::{exception, import_hook, native, tools};
 
 /// What the interpreter is built with.
 #[derive(Debug, Clone)]
@@ -97,18 +97,8 @@ impl Host {
 }
 
 fn execute_main(vm: &VirtualMachine, program: &Program) -> PyResult<()> {
-    let scope = vm.new_scope_with_main()?;
-    if program.directory.is_some() {
-        scope.globals.set_item("__file__", vm.ctx.new_str(program.filename.as_str()).into(), vm)?;
-    }
-    let code = vm
-        .compile(&program.source, Mode::Exec, program.filename.clone())
-        .map_err(|err| err.into_pyexception(vm, Some(&program.source)))?;
-    if program.directory.is_none() {
-        // `-c` and stdin code exists nowhere on disk; register it so tracebacks show lines.
-        let _ = vm.register_code_in_linecache(&code, &program.source);
-    }
-    vm.run_code_obj(code, scope).map(drop)
+    let (code, globals) = tools::main_program(vm, program)?;
+    vm.run_code_obj(code, Scope::with_builtins(None, globals, vm)).map(drop)
 }
 
 /// `SystemExit` and `KeyboardInterrupt` are turned into an exit status (or a re-raised

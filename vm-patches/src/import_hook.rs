@@ -8,6 +8,7 @@ use rustpython_vm::{PyResult, VirtualMachine};
 
 use crate::error::HostError;
 use crate::exception;
+use crate::tools::Tools;
 
 const HOOK_SOURCE: &str = include_str!("../python/import_hook.py");
 const HOOK_FILENAME: &str = "<copylab:import_hook>";
@@ -31,21 +32,14 @@ fn run_hook(
     copy: &CopySource,
     memo: &MemoBackend,
 ) -> PyResult<()> {
-    let hook_code = vm
-        .compile(HOOK_SOURCE, Mode::Exec, HOOK_FILENAME)
-        .map_err(|err| err.into_pyexception(vm, Some(HOOK_SOURCE)))?;
-    let scope = vm.new_scope_with_builtins();
-    vm.run_code_obj(hook_code, scope.clone())?;
-    let install = scope.globals.get_item("install", vm)?;
-    install.call(
-        (
-            code,
-            vm.ctx.new_str(copy.source.as_str()),
-            vm.ctx.new_str(copy.origin.as_str()),
-            vm.ctx.new_str(copy.label.as_str()),
-            vm.ctx.new_str(memo.name()),
-        ),
-        vm,
-    )?;
+    let hook = Tools::load_source(vm, HOOK_SOURCE, HOOK_FILENAME)?;
+    let args = vec![
+        code,
+        vm.ctx.new_str(copy.source.as_str()).into(),
+        vm.ctx.new_str(copy.origin.as_str()).into(),
+        vm.ctx.new_str(copy.label.as_str()).into(),
+        vm.ctx.new_str(memo.name()).into(),
+    ];
+    hook.call(vm, "install", args)?;
     Ok(())
 }

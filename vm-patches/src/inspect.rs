@@ -1,12 +1,12 @@
 //! `dis` and `ast` on the user's behalf, through Python's own modules, so the output is
 //! exactly what `dis.dis` and `ast.dump` print.
 
-use rustpython_vm::compiler::Mode;
 use rustpython_vm::{AsObject, PyObjectRef, PyResult, VirtualMachine};
 
 use crate::error::HostError;
 use crate::exception;
 use crate::host::Host;
+use crate::tools::Tools;
 
 const INSPECT_SOURCE: &str = include_str!("../python/inspect_tools.py");
 
@@ -82,32 +82,30 @@ impl Host {
         between: impl FnOnce(),
     ) -> Result<(), HostError> {
         self.enter(|vm| {
-            let function = call_tool_object(
-                vm,
-                "load_workload",
-                vec![vm.ctx.new_str(file.display().to_string()).into(), vm.ctx.new_str(name).into()],
-            )
-            .map_err(|exc| to_host_error(vm, &exc))?;
+            let tools = inspect_tools(vm).map_err(|exc| to_host_error(vm, &exc))?;
+            let function = tools
+                .call(
+                    vm,
+                    "load_workload",
+                    vec![vm.ctx.new_str(file.display().to_string()).into(), vm.ctx.new_str(name).into()],
+                )
+                .map_err(|exc| to_host_error(vm, &exc))?;
             between();
-            call_tool(vm, "call_repeatedly", vec![function, vm.ctx.new_int(repeat).into()])
+            tools
+                .call(vm, "call_repeatedly", vec![function, vm.ctx.new_int(repeat).into()])
                 .map(drop)
                 .map_err(|exc| HostError::Python { message: exception::render(vm, &exc).trim_end().to_owned() })
         })
     }
 }
 
-fn call_tool(vm: &VirtualMachine, name: &str, args: Vec<PyObjectRef>) -> PyResult<String> {
-    Ok(call_tool_object(vm, name, args)?.str(vm)?.to_string_lossy().into_owned())
+fn inspect_tools(vm: &VirtualMachine) -> PyResult<Tools> {
+    Tools::load_source(vm, INSPECT_SOURCE, "<copylab:inspect_tools>")
 }
 
-fn call_tool_object(vm: &VirtualMachine, name: &str, args: Vec<PyObjectRef>) -> PyResult {
-    let code = vm
-        .compile(INSPECT_SOURCE, Mode::Exec, "<copylab:inspect_tools>")
-        .map_err(|err| err.into_pyexception(vm, Some(INSPECT_SOURCE)))?;
-    let scope = vm.new_scope_with_builtins();
-    vm.run_code_obj(code, scope.clone())?;
-    let tool = scope.globals.get_item(name, vm)?;
-    tool.call(args, vm)
+/// Calls one of python/inspect_tools.py's functions, which all return text.
+fn call_tool(vm: &VirtualMachine, name: &str, args: Vec<PyObjectRef>) -> PyResult<String> {
+    Ok(inspect_tools(vm)?.call(vm, name, args)?.str(vm)?.to_string_lossy().into_owned())
 }
 
 /// The tools raise LookupError for targets that do not exist and SyntaxError for bad source;

@@ -113,7 +113,7 @@ fn run_target(
     let outcome = match target {
         ProfileTarget::Program(program) => match tools::main_program(vm, program) {
             Ok((code, globals)) => {
-                let args = vec![code, globals.into(), tracer, vm.ctx.new_bool(quiet).into()];
+                let args = vec![code.into(), globals.into(), tracer, vm.ctx.new_bool(quiet).into()];
                 measured(vm, tools.call(vm, "run_code", args), 1)
             }
             Err(exc) => Ok((0, 1, Some(exc))),

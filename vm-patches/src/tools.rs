@@ -1,9 +1,10 @@
-//! What `trace` and `profile` share: loading python/trace_tools.py, turning a [`Program`]
-//! into code and a `__main__` namespace, and turning a program's exception into an exit status.
+//! What the host, `trace`, `profile` and the inspection helpers share: loading copylab's
+//! Python helper files, turning a [`Program`] into code and a `__main__` namespace, and
+//! turning a program's exception into an exit status.
 
-use rustpython_vm::builtins::{PyBaseExceptionRef, PyDictRef};
+use rustpython_vm::builtins::{PyBaseExceptionRef, PyCode, PyDictRef};
 use rustpython_vm::compiler::Mode;
-use rustpython_vm::{AsObject, PyObjectRef, PyResult, VirtualMachine};
+use rustpython_vm::{AsObject, PyObjectRef, PyRef, PyResult, VirtualMachine};
 
 use crate::exception;
 use crate::program::Program;
@@ -11,16 +12,22 @@ use crate::program::Program;
 const TOOLS_SOURCE: &str = include_str!("../python/trace_tools.py");
 const TOOLS_FILENAME: &str = "<copylab:trace_tools>";
 
-/// The globals of python/trace_tools.py, run once per use.
+/// The globals of one of copylab's Python helper files, run once per use.
 pub(crate) struct Tools {
     globals: PyDictRef,
 }
 
 impl Tools {
+    /// python/trace_tools.py, behind `trace` and `profile`.
     pub(crate) fn load(vm: &VirtualMachine) -> PyResult<Self> {
+        Self::load_source(vm, TOOLS_SOURCE, TOOLS_FILENAME)
+    }
+
+    /// Any helper file; `filename` is what its code reports in tracebacks.
+    pub(crate) fn load_source(vm: &VirtualMachine, source: &str, filename: &str) -> PyResult<Self> {
         let code = vm
-            .compile(TOOLS_SOURCE, Mode::Exec, TOOLS_FILENAME)
-            .map_err(|err| err.into_pyexception(vm, Some(TOOLS_SOURCE)))?;
+            .compile(source, Mode::Exec, filename)
+            .map_err(|err| err.into_pyexception(vm, Some(source)))?;
         let scope = vm.new_scope_with_builtins();
         vm.run_code_obj(code, scope.clone())?;
         Ok(Self { globals: scope.globals })
@@ -38,7 +45,7 @@ impl Tools {
 
 /// `program` compiled, and a fresh `__main__` namespace to run it in, as `copylab run` does.
 /// A SyntaxError is the program's own failure: it comes back as the exception.
-pub(crate) fn main_program(vm: &VirtualMachine, program: &Program) -> PyResult<(PyObjectRef, PyDictRef)> {
+pub(crate) fn main_program(vm: &VirtualMachine, program: &Program) -> PyResult<(PyRef<PyCode>, PyDictRef)> {
     let scope = vm.new_scope_with_main()?;
     if program.directory.is_some() {
         scope.globals.set_item("__file__", vm.ctx.new_str(program.filename.as_str()).into(), vm)?;
@@ -47,15 +54,15 @@ pub(crate) fn main_program(vm: &VirtualMachine, program: &Program) -> PyResult<(
     Ok((code, scope.globals))
 }
 
-pub(crate) fn compile_program(vm: &VirtualMachine, program: &Program) -> PyResult<PyObjectRef> {
+pub(crate) fn compile_program(vm: &VirtualMachine, program: &Program) -> PyResult<PyRef<PyCode>> {
     let code = vm
         .compile(&program.source, Mode::Exec, program.filename.clone())
         .map_err(|err| err.into_pyexception(vm, Some(&program.source)))?;
     if program.directory.is_none() {
-        // `-c` code exists nowhere on disk; register it so tracebacks show its lines.
+        // `-c` and stdin code exists nowhere on disk; register it so tracebacks show its lines.
         let _ = vm.register_code_in_linecache(&code, &program.source);
     }
-    Ok(code.into())
+    Ok(code)
 }
 
 /// The exit status CPython would give a program that ended with `exc`, after printing what

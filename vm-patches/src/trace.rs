@@ -82,7 +82,7 @@ fn trace_program(vm: &VirtualMachine, tools: &Tools, program: &Program, options:
         Ok(prepared) => prepared,
         Err(exc) => return Ok(Traced::ProgramFailed(exc)),
     };
-    let args = vec![code, globals.into(), baseline(vm), vm.ctx.new_int(options.max_steps).into(), json(vm, options)];
+    let args = vec![code.into(), globals.into(), baseline(vm), vm.ctx.new_int(options.max_steps).into(), json(vm, options)];
     rendered(vm, tools.call(vm, "trace_code", args)?)
 }
 
@@ -95,7 +95,7 @@ fn trace_expr(
 ) -> PyResult<Traced> {
     let (setup_code, globals) = match setup {
         Some(program) => match tools::main_program(vm, program) {
-            Ok((code, globals)) => (code, globals),
+            Ok((code, globals)) => (code.into(), globals),
             Err(exc) => return Ok(Traced::ProgramFailed(exc)),
         },
         None => (vm.ctx.none(), vm.new_scope_with_main()?.globals),
