@@ -18,9 +18,14 @@ pub(crate) struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub(crate) enum Command {
-    /// Run a Python script (or -c CODE, or - for stdin) with a chosen copy.py
-    #[command(after_help = "Examples:\n  \
+    /// Run Python with a chosen copy.py: a script, -c CODE, -m MODULE or - (stdin), as python does
+    #[command(after_help = "copylab's own options come first; everything from the first python option or \
+        the program on is CPython's command line. Programs see sys.executable as a launcher of copylab with \
+        the same selection, so child interpreters (pyperf workers, subprocess, multiprocessing) get it too.\n\n\
+        Examples:\n  \
         copylab run script.py arg1 arg2\n  \
+        copylab run --variant merged -m pyperf timeit -s 'import copy' 'copy.deepcopy([1])'\n  \
+        copylab run --variant merged -- -u -X dev bench.py -o out.json\n  \
         copylab run --variant fastpath -c 'import copy; print(copy.__file__)'\n  \
         copylab run --copy-py ~/cpython/Lib/copy.py /usr/lib/python3.11/test/test_copy.py\n  \
         copylab run --memo cam --cam-entries 64 --cam-stats script.py\n  \
@@ -57,6 +62,7 @@ pub(crate) enum Command {
         copylab bench --variants fastpath,merged --workloads trio,structures --json run.json\n  \
         copylab bench --variants fastpath --python python3 --markdown table.md\n  \
         copylab bench compare before.json after.json\n  \
+        copylab bench --script my_pyperf_bench.py --variants merged --python python3 --fast\n  \
         copylab bench sweep --variant fastpath --define _FASTPATH_MAX=1,5,20,100 --svg sweep.svg")]
     Bench(BenchArgs),
     /// The emulated CAM memo device: block diagram and capacity sweep
@@ -125,8 +131,10 @@ pub(crate) struct RunArgs {
     /// At exit, print the CAM statistics (or write them as JSON: --cam-stats=FILE)
     #[arg(long, value_name = "FILE", num_args = 0..=1, require_equals = true, default_missing_value = "-")]
     pub(crate) cam_stats: Option<PathBuf>,
-    #[command(flatten)]
-    pub(crate) program: ProgramArgs,
+    /// CPython's command line: [option] ... (SCRIPT | -c CODE | -m MODULE | -) [ARG] ...
+    /// (options: -u -B -E -I -P -s -S -O -b -d -q -R -v -W ARG -X OPT -h -V)
+    #[arg(value_name = "PYTHON ARGS", trailing_var_arg = true, allow_hyphen_values = true)]
+    pub(crate) python: Vec<std::ffi::OsString>,
 }
 
 #[derive(Debug, Args)]
@@ -256,8 +264,15 @@ pub(crate) struct BenchRunArgs {
     #[arg(long, value_name = "EXE")]
     pub(crate) python: Option<PathBuf>,
     /// Show peak memory and allocations per deepcopy
-    #[arg(long)]
+    #[arg(long, conflicts_with = "script")]
     pub(crate) memory: bool,
+    /// Your own pyperf script instead of the built-in workloads: run once per arm, and its
+    /// benchmarks compared as workloads (arguments after `--` go to the script)
+    #[arg(long, value_name = "FILE.py", conflicts_with_all = ["names", "workload_file", "json"])]
+    pub(crate) script: Option<PathBuf>,
+    /// Arguments for --script, after `--`
+    #[arg(last = true, value_name = "SCRIPT ARGS", requires = "script")]
+    pub(crate) script_args: Vec<String>,
 }
 
 #[derive(Debug, Args)]

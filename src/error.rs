@@ -1,6 +1,6 @@
 use copylab_bench::BenchError;
 use copylab_stdlib_copy::{CopySourceError, DefineError};
-use copylab_vm::{HostError, ProgramError};
+use copylab_vm::{CommandLineError, HostError, ProgramError};
 
 /// Everything a subcommand can fail with, and the exit status each gets: 2 for what the
 /// user typed (as clap and CPython do), 1 for failures while running.
@@ -18,6 +18,14 @@ pub(crate) enum CliError {
     Bench(#[from] BenchError),
     #[error("{0}")]
     Usage(String),
+    #[error(transparent)]
+    CommandLine(#[from] CommandLineError),
+    #[error("cannot write the python launcher {path} (the sys.executable of hosted programs): {source}; set XDG_CACHE_HOME to a writable directory", path = path.display())]
+    Launcher {
+        path: std::path::PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
     #[error("cannot write {path}: {source}; check that the directory exists and is writable", path = path.display())]
     Output {
         path: std::path::PathBuf,
@@ -31,11 +39,11 @@ pub(crate) enum CliError {
 impl CliError {
     pub(crate) fn exit_code(&self) -> u8 {
         match self {
-            Self::CopySource(_) | Self::Define(_) | Self::Usage(_) | Self::Output { .. } => 2,
+            Self::CopySource(_) | Self::Define(_) | Self::Usage(_) | Self::CommandLine(_) | Self::Output { .. } => 2,
             Self::Program(err) => err.exit_code(),
             Self::Host(HostError::CopySyntax { .. } | HostError::NotFound(_) | HostError::CamConfig(_)) => 2,
             Self::Bench(err) if err.is_usage() => 2,
-            Self::Host(_) | Self::Thread(_) | Self::Bench(_) => 1,
+            Self::Host(_) | Self::Thread(_) | Self::Bench(_) | Self::Launcher { .. } => 1,
         }
     }
 }

@@ -291,13 +291,54 @@ pub fn compare_files(paths: &[PathBuf]) -> Result<Report, BenchError> {
     let (mut all, mut names) = (Vec::new(), Vec::new());
     for path in paths {
         let suite = Suite::read(path)?;
-        let samples = suite.samples().map_err(|reason| BenchError::ReadResults {
-            path: path.clone(),
-            reason,
-        })?;
-        all.push(samples);
+        all.push(read_samples(&suite, path)?);
         names.push(suite_label(&suite, path));
     }
+    let workloads = common_benchmarks(&all, paths)?;
+    let unique: HashSet<&String> = names.iter().collect();
+    let labels = if unique.len() == names.len() {
+        names
+    } else {
+        paths.iter().map(|p| p.display().to_string()).collect()
+    };
+    Ok(Report::build(labels, workloads))
+}
+
+/// Compares one pyperf file per arm (a user's pyperf script run once under
+/// each arm), each arm against its reference as in a built-in run: CPython
+/// variants against the CPython baseline, everything else against the first arm.
+pub fn compare_arm_files(arms: &[(Arm, PathBuf)]) -> Result<Report, BenchError> {
+    if arms.len() < 2 {
+        return Err(BenchError::InvalidPlan(
+            "a comparison needs at least two arms with results".into(),
+        ));
+    }
+    let mut all = Vec::new();
+    for (_, path) in arms {
+        all.push(read_samples(&Suite::read(path)?, path)?);
+    }
+    let paths: Vec<PathBuf> = arms.iter().map(|(_, path)| path.clone()).collect();
+    let workloads = common_benchmarks(&all, &paths)?;
+    let arms: Vec<Arm> = arms.iter().map(|(arm, _)| arm.clone()).collect();
+    let labels = arms.iter().map(Arm::label).collect();
+    let references: Vec<usize> = (0..arms.len())
+        .map(|index| crate::report::reference_arm(&arms, index))
+        .collect();
+    Ok(Report::build_with_references(labels, &references, workloads))
+}
+
+fn read_samples(suite: &Suite, path: &Path) -> Result<Vec<(String, Sample)>, BenchError> {
+    suite.samples().map_err(|reason| BenchError::ReadResults {
+        path: path.to_path_buf(),
+        reason,
+    })
+}
+
+/// The benchmarks every file has, in the first file's order, with one sample per file.
+fn common_benchmarks(
+    all: &[Vec<(String, Sample)>],
+    paths: &[PathBuf],
+) -> Result<Vec<(String, Vec<Sample>)>, BenchError> {
     let mut workloads = Vec::new();
     for (name, first) in &all[0] {
         let others: Option<Vec<Sample>> = all[1..]
@@ -321,13 +362,7 @@ pub fn compare_files(paths: &[PathBuf]) -> Result<Report, BenchError> {
             second: paths[1].clone(),
         });
     }
-    let unique: HashSet<&String> = names.iter().collect();
-    let labels = if unique.len() == names.len() {
-        names
-    } else {
-        paths.iter().map(|p| p.display().to_string()).collect()
-    };
-    Ok(Report::build(labels, workloads))
+    Ok(workloads)
 }
 
 /// The arm label copylab wrote into the file, else the file stem.

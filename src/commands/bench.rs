@@ -45,24 +45,11 @@ fn run(args: BenchRunArgs) -> Result<u8, CliError> {
         }
     }
     let files = BenchFiles::materialize()?;
+    if let Some(script) = &args.script {
+        return super::bench_script::run(&args, script, &files);
+    }
     let workloads = choose_workloads(&files, &args.workloads)?;
-    let variants = with_baseline_first(&args.variants);
-    check_defines_are_declared(&args.defines, &variants)?;
-
-    let mut arms = Vec::new();
-    for memo in &args.memo {
-        for variant in &variants {
-            arms.push(with_defines(Arm::rustpython(variant.name, memo), variant, &args.defines));
-        }
-    }
-    if let Some(exe) = &args.python {
-        CPythonLauncher::probe(exe)?;
-        for variant in &variants {
-            let source = CopySource::variant(variant).with_defines(&declared(&args.defines, variant))?;
-            let copy_py = files.write_copy_py(variant.name, &source.source)?;
-            arms.push(with_defines(Arm::cpython(exe, variant.name, Some(copy_py)), variant, &args.defines));
-        }
-    }
+    let arms = plan_arms(&args, &files)?;
 
     let plan = Plan::new(workloads, arms, preset(&args.effort).settings())?;
     let results = execute(&plan, &files)?;
@@ -80,6 +67,28 @@ fn run(args: BenchRunArgs) -> Result<u8, CliError> {
         write_atomically(path, &markdown::render(&report, args.memory))?;
     }
     Ok(0)
+}
+
+/// Variants (baseline first) × memo backends on RustPython, then each variant under
+/// `--python`, with its copy.py written into `files` for CPython to import.
+pub(super) fn plan_arms(args: &BenchRunArgs, files: &BenchFiles) -> Result<Vec<Arm>, CliError> {
+    let variants = with_baseline_first(&args.variants);
+    check_defines_are_declared(&args.defines, &variants)?;
+    let mut arms = Vec::new();
+    for memo in &args.memo {
+        for variant in &variants {
+            arms.push(with_defines(Arm::rustpython(variant.name, memo), variant, &args.defines));
+        }
+    }
+    if let Some(exe) = &args.python {
+        CPythonLauncher::probe(exe)?;
+        for variant in &variants {
+            let source = CopySource::variant(variant).with_defines(&declared(&args.defines, variant))?;
+            let copy_py = files.write_copy_py(variant.name, &source.source)?;
+            arms.push(with_defines(Arm::cpython(exe, variant.name, Some(copy_py)), variant, &args.defines));
+        }
+    }
+    Ok(arms)
 }
 
 fn sweep(args: SweepArgs) -> Result<u8, CliError> {
@@ -137,7 +146,7 @@ impl Launcher for RustPythonLauncher {
     }
 }
 
-fn preset(effort: &Effort) -> Preset {
+pub(super) fn preset(effort: &Effort) -> Preset {
     match (effort.fast, effort.rigorous) {
         (true, _) => Preset::Fast,
         (_, true) => Preset::Rigorous,

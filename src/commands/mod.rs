@@ -1,12 +1,16 @@
 mod ast;
 mod bench;
+mod bench_script;
 mod cam;
 mod dis;
 pub(crate) mod profile;
+mod python_launcher;
 mod run;
 mod target;
 pub(crate) mod trace;
 mod variants;
+
+use std::ffi::OsString;
 
 use copylab_stdlib_copy::CopySource;
 use copylab_vm::{Host, HostConfig, MemoBackend};
@@ -40,7 +44,30 @@ impl CopyArgs {
     }
 }
 
+impl CopyArgs {
+    /// The flags that make another `copylab run` select the same copy.py.
+    pub(crate) fn selection_args(&self) -> Vec<OsString> {
+        let mut args: Vec<OsString> = match &self.copy_py {
+            Some(path) => vec!["--copy-py".into(), std::path::absolute(path).unwrap_or_else(|_| path.clone()).into()],
+            None => vec!["--variant".into(), self.variant.name.into()],
+        };
+        for define in &self.defines {
+            args.extend(["--define".into(), define.to_string().into()]);
+        }
+        args
+    }
+}
+
 impl MemoChoice {
+    /// The flags that make another `copylab run` use the same memo backend.
+    pub(crate) fn selection_args(&self) -> Vec<OsString> {
+        let mut args: Vec<OsString> = vec!["--memo".into(), self.memo.as_str().into()];
+        if let Some(entries) = self.cam_entries {
+            args.extend(["--cam-entries".into(), entries.to_string().into()]);
+        }
+        args
+    }
+
     /// The backend these flags select; CAM sizes are checked when the host builds it.
     pub(crate) fn backend(&self) -> Result<MemoBackend, CliError> {
         let cam_only = self.cam_entries.is_some();

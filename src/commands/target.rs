@@ -5,7 +5,7 @@ use std::fs::File;
 use std::path::{Path, PathBuf};
 
 use copylab_stdlib_copy::CopySource;
-use copylab_vm::{HostConfig, Program};
+use copylab_vm::{HostConfig, InterpreterFlags, Program};
 
 use crate::cli::{MemoChoice, ProgramArgs};
 use crate::error::CliError;
@@ -42,20 +42,32 @@ pub(crate) fn host_config(
     program: Option<&Program>,
     argv: Vec<String>,
 ) -> Result<HostConfig, CliError> {
-    let mut sys_path = match program.and_then(|p| p.directory.as_ref()) {
-        Some(dir) => vec![dir.display().to_string()],
-        // CPython puts the current directory first for -c and stdin.
-        None => vec![String::new()],
-    };
-    // PYTHONPATH works as in CPython, e.g. to reach Debian's `test` package for test_copy.
-    if let Some(extra) = std::env::var_os("PYTHONPATH") {
-        sys_path.extend(std::env::split_paths(&extra).map(|p| p.display().to_string()));
-    }
     let mut config = HostConfig::new(copy);
     config.argv = if argv.is_empty() { vec![String::new()] } else { argv };
-    config.sys_path = sys_path;
+    config.sys_path = sys_path(program, &InterpreterFlags::default());
     config.memo = memo.backend()?;
     Ok(config)
+}
+
+/// What goes in front of `sys.path`, as CPython builds it: the script's directory (the current
+/// one for -c, -m and stdin) unless -P or -I, then PYTHONPATH unless -E or -I.
+pub(crate) fn sys_path(program: Option<&Program>, flags: &InterpreterFlags) -> Vec<String> {
+    let mut sys_path = Vec::new();
+    if flags.prepends_program_directory() {
+        sys_path.push(match program.and_then(|p| p.directory.as_ref()) {
+            Some(dir) => dir.display().to_string(),
+            // CPython puts the current directory first for -c and stdin; -m gets its full path.
+            None if program.is_none() => std::env::current_dir().map(|d| d.display().to_string()).unwrap_or_default(),
+            None => String::new(),
+        });
+    }
+    // PYTHONPATH works as in CPython, e.g. to reach Debian's `test` package for test_copy.
+    if flags.reads_environment()
+        && let Some(extra) = std::env::var_os("PYTHONPATH")
+    {
+        sys_path.extend(std::env::split_paths(&extra).map(|p| p.display().to_string()));
+    }
+    sys_path
 }
 
 /// A file to write at the end, opened before any work so a bad path fails in a moment.

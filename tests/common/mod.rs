@@ -27,3 +27,24 @@ pub fn stdout_of(output: &std::process::Output) -> String {
 pub fn stderr_of(output: &std::process::Output) -> String {
     String::from_utf8_lossy(&output.stderr).into_owned()
 }
+
+/// Runs `python3 -c CODE` and returns its stdout, or fails the test saying what to install.
+/// `.ci/run` puts a venv with tests/requirements.txt first on PATH.
+pub fn python3_output(code: &str) -> String {
+    let out = std::process::Command::new("python3")
+        .args(["-c", code])
+        .output()
+        .expect("python3 must be on PATH: run the tests with `bash .ci/run`, which provides it");
+    assert!(
+        out.status.success(),
+        "python3 -c {code:?} failed; `bash .ci/run` installs tests/requirements.txt into the python3 it puts on PATH:\n{}",
+        stderr_of(&out)
+    );
+    stdout_of(&out).trim().to_owned()
+}
+
+/// The site-packages of the python3 on PATH that has pyperf (and pyperformance): what a
+/// hosted program needs on PYTHONPATH to import them.
+pub fn pyperf_site_packages() -> String {
+    python3_output("import pyperf, sysconfig; print(sysconfig.get_paths()['purelib'])")
+}

@@ -65,11 +65,67 @@ def route_deepcopy_through_cam(module):
     module.deepcopy = deepcopy
 
 
-def install(code, source, origin, label, memo_backend):
+class PyperfMetadataFinder:
+    """Adds copylab's selection to the metadata of every pyperf run in this interpreter.
+
+    pyperf collects a run's metadata in its worker process (`pyperf._collect_metadata`); this
+    finder lets that module load as usual, then wraps `collect_python_metadata`, so the JSON of
+    a user's own pyperf script says which copy.py and memo produced it, without the script
+    doing anything.
+    """
+
+    TARGET = "pyperf._collect_metadata"
+
+    def __init__(self, metadata):
+        self._metadata = metadata
+
+    def find_spec(self, fullname, path=None, target=None):
+        if fullname != self.TARGET:
+            return None
+        from importlib.machinery import PathFinder
+        spec = PathFinder.find_spec(fullname, path)
+        if spec is None or spec.loader is None:
+            return spec
+        exec_module = spec.loader.exec_module
+        metadata = self._metadata
+
+        def exec_and_patch(module):
+            exec_module(module)
+            collect = module.collect_python_metadata
+
+            def collect_python_metadata(into):
+                collect(into)
+                into.update(metadata)
+
+            module.collect_python_metadata = collect_python_metadata
+
+        spec.loader.exec_module = exec_and_patch
+        return spec
+
+    def invalidate_caches(self):
+        pass
+
+
+def complete_dummy_rlock():
+    # RustPython built without its `threading` feature (copylab's lean build) serves `_thread`
+    # from _dummy_thread, whose RLock lacks `_recursion_count`; CPython 3.14's
+    # multiprocessing.resource_tracker calls it before it spawns a child. With one thread the
+    # recursion count is the lock's own counter.
+    import _thread
+    if not hasattr(_thread.RLock, "_recursion_count"):
+        _thread.RLock._recursion_count = lambda self: self.locked_count
+
+
+def install(code, source, origin, label, memo_backend, defines):
+    complete_dummy_rlock()
     _copylab.variant = label
     _copylab.copy_origin = origin
     _copylab.memo_backend = memo_backend
     loader = CopyVariantLoader(code, source, memo_backend)
     sys.meta_path.insert(0, CopyVariantFinder(loader, origin))
+    metadata = {"copylab_variant": label, "copylab_copy_py": origin, "copylab_memo": memo_backend}
+    if defines:
+        metadata["copylab_defines"] = defines
+    sys.meta_path.insert(0, PyperfMetadataFinder(metadata))
     # Start-up must not have bound the frozen copy.py already; drop it if it did.
     sys.modules.pop("copy", None)

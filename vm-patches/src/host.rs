@@ -4,6 +4,7 @@ use rustpython_vm::builtins::PyBaseExceptionRef;
 use rustpython_vm::scope::Scope;
 use rustpython_vm::{AsObject, Interpreter, InterpreterBuilder, PyResult, Settings, VirtualMachine};
 
+use crate::command_line::InterpreterFlags;
 use crate::error::HostError;
 use crate::program::Program;
 use crate::{exception, import_hook, native, tools};
@@ -19,6 +20,12 @@ pub struct HostConfig {
     pub sys_path: Vec<String>,
     /// Where `copy.deepcopy` keeps its memo when the caller passes none.
     pub memo: MemoBackend,
+    /// CPython's interpreter options (`-u`, `-O`, `-X`, `-W`, ...).
+    pub flags: InterpreterFlags,
+    /// `sys.executable`: a launcher that starts copylab with the same copy.py selection, so
+    /// child interpreters (pyperf workers, `subprocess`, `multiprocessing`) get it too.
+    /// `None` leaves RustPython's own value (the copylab binary).
+    pub executable: Option<String>,
 }
 
 /// The memo `copy.deepcopy(x)` gets when its caller brings none.
@@ -46,7 +53,14 @@ impl MemoBackend {
 impl HostConfig {
     #[must_use]
     pub fn new(copy: CopySource) -> Self {
-        Self { copy, argv: vec![String::new()], sys_path: Vec::new(), memo: MemoBackend::Dict }
+        Self {
+            copy,
+            argv: vec![String::new()],
+            sys_path: Vec::new(),
+            memo: MemoBackend::Dict,
+            flags: InterpreterFlags::default(),
+            executable: None,
+        }
     }
 }
 
@@ -62,7 +76,10 @@ impl Host {
         settings.path_list = config.sys_path;
         // Never write __pycache__ next to a user's scripts.
         settings.write_bytecode = false;
+        // The host never imports `site`; sys.flags.no_site says so to child command lines.
+        settings.import_site = false;
         settings.install_signal_handlers = true;
+        apply_flags(&mut settings, &config.flags);
 
         if let MemoBackend::Cam(cam) = &config.memo {
             crate::cam_memo::configure(cam.clone()).map_err(HostError::CamConfig)?;
@@ -70,7 +87,14 @@ impl Host {
         let builder = InterpreterBuilder::new().settings(settings).init_stdlib();
         let copylab_module = native::module_def(&builder.ctx);
         let interpreter = builder.add_native_module(copylab_module).build();
-        interpreter.enter(|vm| import_hook::install(vm, &config.copy, &config.memo))?;
+        interpreter.enter(|vm| {
+            if let Some(executable) = &config.executable {
+                set_executable(vm, executable).map_err(|exc| HostError::Python {
+                    message: format!("cannot set sys.executable: {}", exception::render(vm, &exc)),
+                })?;
+            }
+            import_hook::install(vm, &config.copy, &config.memo)
+        })?;
         Ok(Self { interpreter })
     }
 
@@ -80,6 +104,24 @@ impl Host {
     #[must_use]
     pub fn run_main(self, program: &Program) -> u32 {
         let outcome = self.interpreter.enter(|vm| execute_main(vm, program));
+        self.finish(outcome)
+    }
+
+    /// Runs the module `name` as `__main__`, as `python -m name` does (through runpy), then
+    /// finishes as [`Host::run_main`].
+    #[must_use]
+    pub fn run_module_main(self, name: &str) -> u32 {
+        let outcome = self.interpreter.enter(|vm| {
+            // runpy runs the module in the namespace of an existing `__main__`.
+            vm.new_scope_with_main()?;
+            let runpy = vm.import("runpy", 0)?;
+            let run = runpy.get_attr("_run_module_as_main", vm)?;
+            run.call((vm.ctx.new_str(name), vm.ctx.new_bool(true)), vm).map(drop)
+        });
+        self.finish(outcome)
+    }
+
+    fn finish(self, outcome: PyResult<()>) -> u32 {
         match outcome {
             Ok(()) => self.interpreter.finalize(None),
             Err(exc) if exits_itself(&self.interpreter, &exc) => self.interpreter.finalize(Some(exc)),
@@ -94,6 +136,30 @@ impl Host {
     pub fn enter<R>(&self, f: impl FnOnce(&VirtualMachine) -> R) -> R {
         self.interpreter.enter(f)
     }
+}
+
+/// The CPython options that map onto RustPython's settings; the others are accepted for
+/// compatibility (see [`crate::command_line`]).
+fn apply_flags(settings: &mut Settings, flags: &InterpreterFlags) {
+    settings.buffered_stdio = !flags.unbuffered;
+    settings.ignore_environment = !flags.reads_environment();
+    settings.isolated = flags.isolated;
+    settings.safe_path = !flags.prepends_program_directory();
+    settings.user_site_directory = false;
+    settings.optimize = flags.optimize;
+    settings.verbose = flags.verbose;
+    settings.debug = flags.debug;
+    settings.bytes_warning = flags.bytes_warning.into();
+    settings.quiet = flags.quiet;
+    settings.warnoptions.clone_from(&flags.warnoptions);
+    settings.xoptions.clone_from(&flags.xoptions);
+    settings.dev_mode = flags.xoptions.iter().any(|(name, _)| name == "dev");
+}
+
+fn set_executable(vm: &VirtualMachine, executable: &str) -> PyResult<()> {
+    let path = vm.ctx.new_str(executable);
+    vm.sys_module.set_attr("executable", path.clone(), vm)?;
+    vm.sys_module.set_attr("_base_executable", path, vm)
 }
 
 fn execute_main(vm: &VirtualMachine, program: &Program) -> PyResult<()> {

@@ -39,6 +39,7 @@ fn run_hook(
         vm.ctx.new_str(copy.origin.as_str()).into(),
         vm.ctx.new_str(copy.label.as_str()).into(),
         vm.ctx.new_str(memo.name()).into(),
+        vm.ctx.new_str(copy.defines.iter().map(ToString::to_string).collect::<Vec<_>>().join(",")).into(),
     ];
     hook.call(vm, "install", args)?;
     Ok(())

@@ -9,6 +9,7 @@
 
 pub mod alloc;
 pub mod cam_memo;
+pub mod command_line;
 mod error;
 mod exception;
 mod host;
@@ -22,6 +23,7 @@ mod stack;
 mod tools;
 mod trace;
 
+pub use command_line::{CommandLine, CommandLineError, InterpreterFlags, Invocation, MainProgram};
 pub use error::{HostError, ProgramError};
 pub use host::{Host, HostConfig, MemoBackend};
 pub use inspect::{AstOptions, DisTarget};

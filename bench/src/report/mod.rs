@@ -210,7 +210,9 @@ impl Report {
 }
 
 /// The arm `arms[index]` is compared with (see [`Report::from_results`]).
-fn reference_arm(arms: &[Arm], index: usize) -> usize {
+/// The arm `arms[index]` is compared with: CPython variants with the CPython
+/// baseline of the same interpreter and memo, every other arm with the first.
+pub(crate) fn reference_arm(arms: &[Arm], index: usize) -> usize {
     let arm = &arms[index];
     if arm.variant == BASELINE || !matches!(arm.interpreter, Interpreter::CPython(_)) {
         return 0;

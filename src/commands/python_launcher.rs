@@ -1,0 +1,97 @@
+//! The `sys.executable` of hosted programs: a small launcher script that runs this copylab
+//! binary with the same copy.py selection, so child interpreters get it too.
+//!
+//! Why a file and not an environment variable: pyperf starts its workers with an environment
+//! reduced to a few variables (PATH, HOME, PYTHONPATH, ...), and `subprocess` users may pass
+//! `env={}`; a command line survives both. The file is named by its content, so every run with
+//! the same selection shares one, and `cat "$(python -c 'import sys; print(sys.executable)')"`
+//! shows exactly what a child runs.
+
+use std::ffi::OsString;
+use std::hash::{Hash as _, Hasher as _};
+use std::os::unix::ffi::OsStrExt as _;
+use std::os::unix::fs::PermissionsExt as _;
+use std::path::{Path, PathBuf};
+
+use crate::error::CliError;
+
+/// Writes (or finds) the launcher of `copylab run <selection> -- "$@"` and returns its path.
+/// `label` names the selection in the file's directory, for people reading paths in
+/// pyperf's metadata (`python_executable`).
+pub(crate) fn python_launcher(label: &str, selection: &[OsString]) -> Result<PathBuf, CliError> {
+    let copylab = std::env::current_exe().map_err(|source| CliError::Launcher { path: "copylab".into(), source })?;
+    let script = launcher_script(&copylab, selection);
+    let mut hasher = std::hash::DefaultHasher::new();
+    script.hash(&mut hasher);
+    let safe_label: String =
+        label.chars().map(|c| if c.is_ascii_alphanumeric() || "-_.,=".contains(c) { c } else { '_' }).collect();
+    let dir = launcher_root().join(format!("{safe_label}-{:016x}", hasher.finish()));
+    let path = dir.join("python3");
+    if std::fs::read(&path).is_ok_and(|existing| existing == script.as_bytes()) {
+        return Ok(path);
+    }
+    write_executable(&dir, &path, &script).map_err(|source| CliError::Launcher { path: path.clone(), source })?;
+    Ok(path)
+}
+
+/// The sh script: a comment that says what it is, then one `exec`.
+fn launcher_script(copylab: &Path, selection: &[OsString]) -> String {
+    let mut command = vec![shell_quote(copylab.as_os_str().as_bytes()), "run".to_owned()];
+    command.extend(selection.iter().map(|arg| shell_quote(arg.as_bytes())));
+    command.extend(["--".to_owned(), "\"$@\"".to_owned()]);
+    format!(
+        "#!/bin/sh\n\
+         # sys.executable of programs run by `copylab run`: a python with the same copy.py\n\
+         # selection, for child interpreters. Written by copylab; safe to delete.\n\
+         exec {}\n",
+        command.join(" ")
+    )
+}
+
+fn shell_quote(bytes: &[u8]) -> String {
+    let text = String::from_utf8_lossy(bytes);
+    format!("'{}'", text.replace('\'', r"'\''"))
+}
+
+/// `$XDG_CACHE_HOME/copylab/python`, `~/.cache/copylab/python`, or under the temp directory.
+fn launcher_root() -> PathBuf {
+    let cache = std::env::var_os("XDG_CACHE_HOME")
+        .filter(|dir| Path::new(dir).is_absolute())
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|home| PathBuf::from(home).join(".cache")))
+        .unwrap_or_else(std::env::temp_dir);
+    cache.join("copylab").join("python")
+}
+
+/// Written beside its final name and renamed over it, so a concurrent run never executes a
+/// half-written launcher.
+fn write_executable(dir: &Path, path: &Path, script: &str) -> std::io::Result<()> {
+    std::fs::create_dir_all(dir)?;
+    let temporary = dir.join(format!(".python3.{}", std::process::id()));
+    std::fs::write(&temporary, script)?;
+    std::fs::set_permissions(&temporary, std::fs::Permissions::from_mode(0o755))?;
+    std::fs::rename(&temporary, path).inspect_err(|_| {
+        let _ = std::fs::remove_file(&temporary);
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn script_execs_copylab_with_the_selection_quoted() {
+        let selection: Vec<OsString> = ["--variant", "merged", "--copy-py", "/tmp/it's here/copy.py"]
+            .into_iter()
+            .map(OsString::from)
+            .collect();
+        let script = launcher_script(Path::new("/opt/copylab"), &selection);
+        assert!(script.starts_with("#!/bin/sh\n"), "{script}");
+        assert!(
+            script.ends_with(
+                "exec '/opt/copylab' run '--variant' 'merged' '--copy-py' '/tmp/it'\\''s here/copy.py' -- \"$@\"\n"
+            ),
+            "{script}"
+        );
+    }
+}
