@@ -16,13 +16,14 @@ use copylab_bench::{
 
 const PYTHON: &str = "python3";
 
-fn python_available() -> bool {
+/// Fails the test, saying what to install, unless `python3` is a CPython.
+fn require_python() {
     match CPythonLauncher::probe(Path::new(PYTHON)) {
-        Ok(version) => version.starts_with("cpython"),
-        Err(err) => {
-            println!("SKIPPED: {err}");
-            false
-        }
+        Ok(version) => assert!(
+            version.starts_with("cpython"),
+            "python3 is {version}; these tests need CPython 3.11+ as python3 on PATH"
+        ),
+        Err(err) => panic!("{err}; these tests need CPython 3.11+ as python3 on PATH"),
     }
 }
 
@@ -67,9 +68,7 @@ fn stdlib_copy_py() -> String {
 
 #[test]
 fn trio_end_to_end_on_cpython() {
-    if !python_available() {
-        return;
-    }
+    require_python();
     let files = BenchFiles::materialize().expect("materialize");
     let workloads = select_workloads(files.builtin_workloads(), &[]).expect("trio");
     // The same copy.py twice: once as CPython's own module, once loaded by
@@ -132,9 +131,7 @@ fn trio_end_to_end_on_cpython() {
 
 #[test]
 fn copy_py_is_loaded_as_copy_and_defines_apply() {
-    if !python_available() {
-        return;
-    }
+    require_python();
     let files = BenchFiles::materialize().expect("materialize");
     let marker = files.dir().join("marker.txt");
     let stub = format!(
@@ -190,9 +187,7 @@ fn expect_driver_error(job: &Job, expected: &[&str]) {
 
 #[test]
 fn driver_errors_are_clear_and_fail_the_worker() {
-    if !python_available() {
-        return;
-    }
+    require_python();
     let files = BenchFiles::materialize().expect("materialize");
     let arm = Arm::cpython(PYTHON, "stdlib", None);
     let mut unknown = builtin(&files, "deepcopy");
@@ -245,9 +240,7 @@ fn driver_errors_are_clear_and_fail_the_worker() {
 
 #[test]
 fn every_structures_workload_runs() {
-    if !python_available() {
-        return;
-    }
+    require_python();
     let files = BenchFiles::materialize().expect("materialize");
     let arm = Arm::cpython(PYTHON, "stdlib", None);
     let structures =
@@ -270,9 +263,7 @@ fn every_structures_workload_runs() {
 
 #[test]
 fn shared_structures_really_share_and_cycle() {
-    if !python_available() {
-        return;
-    }
+    require_python();
     let files = BenchFiles::materialize().expect("materialize");
     let dir = builtin(&files, "ten_shared_combined_s1")
         .file
@@ -300,9 +291,7 @@ fn shared_structures_really_share_and_cycle() {
 
 #[test]
 fn sweep_svg_and_markdown_parse_in_python() {
-    if !python_available() {
-        return;
-    }
+    require_python();
     let spec = parse_sweep("_FASTPATH_MAX=1,5,20,100").expect("sweep");
     let base = Arm::rustpython("fastpath", "dict");
     let plan = Plan::new(

@@ -207,11 +207,16 @@ fn compare_pairs_per_arm_files_by_name() {
     );
 }
 
-fn pyperf_available() -> bool {
-    Command::new("python3")
+/// Fails the test, saying what to install, when python3 has no pyperf.
+fn require_pyperf() {
+    let found = Command::new("python3")
         .args(["-c", "import pyperf"])
         .output()
-        .is_ok_and(|o| o.status.success())
+        .is_ok_and(|o| o.status.success());
+    assert!(
+        found,
+        "python3 has no pyperf: run the tests with `bash .ci/run` (it installs tests/requirements.txt)"
+    );
 }
 
 fn pyperf(args: &[&Path], command: &str, extra: &[&str]) -> String {
@@ -232,10 +237,7 @@ fn pyperf(args: &[&Path], command: &str, extra: &[&str]) -> String {
 
 #[test]
 fn pyperf_itself_reads_what_we_write() {
-    if !pyperf_available() {
-        println!("SKIPPED: pyperf is not installed for python3 (pip install pyperf)");
-        return;
-    }
+    require_pyperf();
     let dir = tempfile::tempdir().expect("tempdir");
     let results = fake_results();
     let paths = pyperf::write_per_arm(&results, dir.path()).expect("write");
