@@ -12,17 +12,16 @@ fn main() {
     println!("cargo:rerun-if-changed={}", upstream.display());
     println!("cargo:rerun-if-changed=patches");
 
-    let baseline = fs::read_to_string(&upstream).unwrap_or_else(|err| {
-        panic!("cannot read the upstream copy.py at {}: {err}", upstream.display())
-    });
+    let baseline = fs::read_to_string(&upstream)
+        .unwrap_or_else(|err| panic!("cannot read the upstream copy.py at {}: {err}", upstream.display()));
     let out_dir = PathBuf::from(env::var_os("OUT_DIR").expect("cargo sets OUT_DIR"));
     let baseline_out = out_dir.join("copy_baseline.py");
     fs::write(&baseline_out, &baseline).expect("OUT_DIR is writable");
 
     let mut table = String::from("const PATCHED: &[PatchedSource] = &[\n");
     for (name, patch_path) in patch_files() {
-        let patch_text = fs::read_to_string(&patch_path)
-            .unwrap_or_else(|err| panic!("cannot read {}: {err}", patch_path.display()));
+        let patch_text =
+            fs::read_to_string(&patch_path).unwrap_or_else(|err| panic!("cannot read {}: {err}", patch_path.display()));
         let patch = diffy::Patch::from_str(&patch_text)
             .unwrap_or_else(|err| panic!("{} is not a unified diff: {err}", patch_path.display()));
         let patched = diffy::apply(&baseline, &patch).unwrap_or_else(|err| {

@@ -52,7 +52,15 @@ fn ab_run_writes_pyperf_json_markdown_and_compares() {
 fn json_dir_files_work_with_pyperf_compare_to() {
     let dir = tempfile::tempdir().unwrap();
     let out = copylab()
-        .args(["bench", "--fast", "--variants", "fastpath", "--workloads", "deepcopy_reduce,deepcopy_memo", "--json-dir"])
+        .args([
+            "bench",
+            "--fast",
+            "--variants",
+            "fastpath",
+            "--workloads",
+            "deepcopy_reduce,deepcopy_memo",
+            "--json-dir",
+        ])
         .arg(dir.path())
         .output()
         .unwrap();
@@ -72,7 +80,11 @@ fn json_dir_files_work_with_pyperf_compare_to() {
 fn user_workload_file_and_sweep() {
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("mine.py");
-    std::fs::write(&file, "import copy\nDATA = {'k': [1, 2, (3, 4)]}\n\ndef bench_small_dict():\n    copy.deepcopy(DATA)\n").unwrap();
+    std::fs::write(
+        &file,
+        "import copy\nDATA = {'k': [1, 2, (3, 4)]}\n\ndef bench_small_dict():\n    copy.deepcopy(DATA)\n",
+    )
+    .unwrap();
     let svg = dir.path().join("sweep.svg");
     let out = copylab()
         .args(["bench", "sweep", "--fast", "--variant", "fastpath", "--define", "_FASTPATH_MAX=0,5"])

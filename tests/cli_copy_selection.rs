@@ -56,7 +56,10 @@ fn copy_py_that_is_not_python_is_rejected_before_running() {
         .assert()
         .code(2)
         .stdout("")
-        .stderr(predicate::str::contains("syntax_error.py is not valid Python").and(predicate::str::contains("SyntaxError")));
+        .stderr(
+            predicate::str::contains("syntax_error.py is not valid Python")
+                .and(predicate::str::contains("SyntaxError")),
+        );
 }
 
 #[test]
@@ -107,7 +110,8 @@ fn define_rejects_nonsense() {
 fn define_rewrites_a_tunable_of_a_user_copy_py() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("copy.py");
-    std::fs::write(&path, "_LIMIT = 5  # copylab: tunable; test knob\ndef deepcopy(x, memo=None):\n    return x\n").unwrap();
+    std::fs::write(&path, "_LIMIT = 5  # copylab: tunable; test knob\ndef deepcopy(x, memo=None):\n    return x\n")
+        .unwrap();
     copylab()
         .arg("run")
         .arg("--copy-py")

@@ -69,7 +69,11 @@ fn cam_stats_table_goes_to_stderr() {
 #[test]
 fn dict_memo_is_untouched_copy_py() {
     copylab()
-        .args(["run", "-c", "import copy, _copylab; print(_copylab.memo_backend, hasattr(copy.deepcopy, '__wrapped__'))"])
+        .args([
+            "run",
+            "-c",
+            "import copy, _copylab; print(_copylab.memo_backend, hasattr(copy.deepcopy, '__wrapped__'))",
+        ])
         .assert()
         .success()
         .stdout("dict False\n");
@@ -112,11 +116,31 @@ fn diagram_in_every_format() {
     let svg = stdout_of(&out);
     assert!(svg.contains("<svg") && svg.contains("xmlns=\"http://www.w3.org/2000/svg\""), "{svg}");
     assert!(!svg.contains("href=\"http"), "external resource in the SVG");
-    for label in ["CAM", "copy.py", "Memory controller", "Main memory", "OS", "lookup", "hit/miss", "insert", "spill", "clear", "Legend"] {
+    for label in [
+        "CAM",
+        "copy.py",
+        "Memory controller",
+        "Main memory",
+        "OS",
+        "lookup",
+        "hit/miss",
+        "insert",
+        "spill",
+        "clear",
+        "Legend",
+    ] {
         assert!(svg.contains(label), "{label} missing");
     }
-    copylab().args(["cam", "diagram", "--format", "dot"]).assert().success().stdout(predicate::str::contains("digraph"));
-    copylab().args(["cam", "diagram", "--format", "mermaid"]).assert().success().stdout(predicate::str::contains("flowchart"));
+    copylab()
+        .args(["cam", "diagram", "--format", "dot"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("digraph"));
+    copylab()
+        .args(["cam", "diagram", "--format", "mermaid"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("flowchart"));
     copylab()
         .args(["cam", "diagram", "--format", "png"])
         .assert()

@@ -45,7 +45,11 @@ fn dash_e_ignores_pythonpath() {
 #[test]
 fn bad_command_lines_are_usage_errors() {
     copylab().args(["run", "-Z", "x.py"]).assert().code(2).stderr(predicate::str::contains("unknown option -Z"));
-    copylab().args(["run", "--", "-u"]).assert().code(2).stderr(predicate::str::contains("give a SCRIPT, -c CODE, -m MODULE"));
+    copylab()
+        .args(["run", "--", "-u"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("give a SCRIPT, -c CODE, -m MODULE"));
     copylab().args(["run", "-i", "x.py"]).assert().code(2).stderr(predicate::str::contains("no interactive prompt"));
     copylab().args(["run", "--", "-c"]).assert().code(2).stderr(predicate::str::contains("option -c needs a value"));
     let version = copylab().args(["run", "--", "-V"]).output().unwrap();
@@ -63,7 +67,9 @@ fn sys_executable_is_a_launcher_with_the_same_selection() {
     let launcher = stdout_of(&out).trim().to_owned();
     let script = std::fs::read_to_string(&launcher).unwrap();
     let exec_line = script.lines().last().unwrap();
-    for part in ["run '--variant' 'fastpath' '--define' '_FASTPATH_MAX=9' '--memo' 'cam' '--cam-entries' '16'", "-- \"$@\""] {
+    for part in
+        ["run '--variant' 'fastpath' '--define' '_FASTPATH_MAX=9' '--memo' 'cam' '--cam-entries' '16'", "-- \"$@\""]
+    {
         assert!(exec_line.contains(part), "{exec_line}");
     }
     // The launcher is python: CPython's command line works on it directly.
@@ -76,7 +82,8 @@ fn sys_executable_is_a_launcher_with_the_same_selection() {
 
 #[test]
 fn subprocess_and_multiprocessing_spawn_children_get_the_same_variant() {
-    let out = copylab().args(["run", "--variant", "memo", "--memo", "cam"]).arg(fixture("children.py")).output().unwrap();
+    let out =
+        copylab().args(["run", "--variant", "memo", "--memo", "cam"]).arg(fixture("children.py")).output().unwrap();
     assert!(out.status.success(), "{}", stderr_of(&out));
     assert_eq!(
         stdout_of(&out),
@@ -140,7 +147,10 @@ fn bench_script_compares_a_users_pyperf_script_across_arms() {
     }
     for arm in ["merged", "baseline@python3", "merged@python3"] {
         let row = table.lines().find(|l| l.trim_start().starts_with(&format!("{arm} "))).unwrap_or_default();
-        assert!(["faster", "slower", "not significant"].iter().any(|v| row.contains(v)), "no verdict for {arm}:\n{table}");
+        assert!(
+            ["faster", "slower", "not significant"].iter().any(|v| row.contains(v)),
+            "no verdict for {arm}:\n{table}"
+        );
     }
     for file in ["baseline.json", "merged.json", "baseline_python3.json", "merged_python3.json"] {
         assert!(dir.path().join(file).is_file(), "{file} not kept in --json-dir");

@@ -73,12 +73,7 @@ fn missing_script_is_exit_2_with_the_path() {
 
 #[test]
 fn directory_is_rejected() {
-    copylab()
-        .arg("run")
-        .arg(fixture(""))
-        .assert()
-        .code(2)
-        .stderr(predicate::str::contains("it is a directory"));
+    copylab().arg("run").arg(fixture("")).assert().code(2).stderr(predicate::str::contains("it is a directory"));
 }
 
 #[test]

@@ -19,11 +19,7 @@ fn lists_every_registered_variant_with_its_summary() {
 
 #[test]
 fn show_prints_the_source_byte_for_byte() {
-    copylab()
-        .args(["variants", "show", "baseline"])
-        .assert()
-        .success()
-        .stdout(copylab_stdlib_copy::baseline().source);
+    copylab().args(["variants", "show", "baseline"]).assert().success().stdout(copylab_stdlib_copy::baseline().source);
 }
 
 #[test]
@@ -46,21 +42,22 @@ fn unknown_variant_name() {
 
 #[test]
 fn version_and_help() {
-    copylab()
-        .arg("--version")
-        .assert()
-        .success()
-        .stdout(format!("copylab {}\n", env!("CARGO_PKG_VERSION")));
+    copylab().arg("--version").assert().success().stdout(format!("copylab {}\n", env!("CARGO_PKG_VERSION")));
     for sub in [
-        "run", "dis", "ast", "variants", "bench", "bench compare", "bench sweep", "cam", "cam diagram",
-        "cam sweep", "trace", "profile",
+        "run",
+        "dis",
+        "ast",
+        "variants",
+        "bench",
+        "bench compare",
+        "bench sweep",
+        "cam",
+        "cam diagram",
+        "cam sweep",
+        "trace",
+        "profile",
     ] {
-        copylab()
-            .args(sub.split(' '))
-            .arg("--help")
-            .assert()
-            .success()
-            .stdout(predicate::str::contains("Examples:"));
+        copylab().args(sub.split(' ')).arg("--help").assert().success().stdout(predicate::str::contains("Examples:"));
     }
     copylab().arg("help").assert().success().stdout(predicate::str::contains("Commands:"));
 }

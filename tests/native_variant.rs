@@ -14,10 +14,7 @@ fn run(args: &[&str], script: &str) -> String {
 }
 
 fn semantics_script() -> String {
-    std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/py/native_semantics.py")
-        .display()
-        .to_string()
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/py/native_semantics.py").display().to_string()
 }
 
 #[test]
@@ -60,8 +57,11 @@ fn under_cpython_the_native_source_keeps_the_python_deepcopy() {
     std::fs::write(dir.path().join("copy.py"), &source.stdout).unwrap();
     let out = std::process::Command::new("python3")
         .current_dir(dir.path())
-        .args(["-c", "import copy, types; assert isinstance(copy.deepcopy, types.FunctionType); \
-                      print(copy.deepcopy({'a': [1, (2, [3])]}))"])
+        .args([
+            "-c",
+            "import copy, types; assert isinstance(copy.deepcopy, types.FunctionType); \
+                      print(copy.deepcopy({'a': [1, (2, [3])]}))",
+        ])
         .output()
         .expect("python3 runs");
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
@@ -93,7 +93,14 @@ fn trace_shows_native_calls_as_such_and_python_fallbacks_inside_them() {
 #[test]
 fn profile_explains_that_native_code_has_no_copy_py_lines() {
     let out = copylab()
-        .args(["profile", "--variant", "native", "--no-compare", "-c", "import copy\nfor _ in range(50): copy.deepcopy({'a': [1]})"])
+        .args([
+            "profile",
+            "--variant",
+            "native",
+            "--no-compare",
+            "-c",
+            "import copy\nfor _ in range(50): copy.deepcopy({'a': [1]})",
+        ])
         .output()
         .unwrap();
     assert!(out.status.success(), "{}", stderr_of(&out));

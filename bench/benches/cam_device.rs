@@ -22,13 +22,7 @@ fn filled(config: CamConfig, keys: &[u64]) -> (CamDevice<u64>, ContextId) {
 }
 
 /// Looks up `keys` round-robin; one iteration is one lookup.
-fn bench_lookups(
-    c: &mut Criterion,
-    name: &str,
-    device: &mut CamDevice<u64>,
-    memo: ContextId,
-    keys: &[u64],
-) {
+fn bench_lookups(c: &mut Criterion, name: &str, device: &mut CamDevice<u64>, memo: ContextId, keys: &[u64]) {
     let mut next = 0;
     c.bench_function(name, |b| {
         b.iter(|| {
@@ -37,13 +31,7 @@ fn bench_lookups(
             if next == keys.len() {
                 next = 0;
             }
-            black_box(
-                device
-                    .lookup(memo, black_box(keys[next]))
-                    .ok()
-                    .flatten()
-                    .copied(),
-            )
+            black_box(device.lookup(memo, black_box(keys[next])).ok().flatten().copied())
         })
     });
 }
@@ -51,36 +39,15 @@ fn bench_lookups(
 fn lookups(c: &mut Criterion) {
     let keys = ids(512, 0x7f10_0000_0000);
     let (mut device, memo) = filled(CamConfig::default(), &keys);
-    bench_lookups(
-        c,
-        "lookup hit (CAM, 512 of 1024 rows)",
-        &mut device,
-        memo,
-        &keys,
-    );
+    bench_lookups(c, "lookup hit (CAM, 512 of 1024 rows)", &mut device, memo, &keys);
 
     let absent = ids(512, 0x7f20_0000_0000);
-    bench_lookups(
-        c,
-        "lookup miss (definite, nothing spilled)",
-        &mut device,
-        memo,
-        &absent,
-    );
+    bench_lookups(c, "lookup miss (definite, nothing spilled)", &mut device, memo, &absent);
 
     // 16 rows for 512 keys: 496 live in the spill table; look those up.
-    let small = CamConfig {
-        entries: 16,
-        ..CamConfig::default()
-    };
+    let small = CamConfig { entries: 16, ..CamConfig::default() };
     let (mut device, memo) = filled(small, &keys);
-    bench_lookups(
-        c,
-        "lookup hit (spill path, CAM full)",
-        &mut device,
-        memo,
-        &keys[16..],
-    );
+    bench_lookups(c, "lookup hit (spill path, CAM full)", &mut device, memo, &keys[16..]);
 }
 
 fn inserts(c: &mut Criterion) {
@@ -140,14 +107,10 @@ fn replays(c: &mut Criterion) {
     let mut group = c.benchmark_group("replay");
     group.throughput(Throughput::Elements(trace.len() as u64));
     for entries in [64, 1024] {
-        let config = CamConfig {
-            entries,
-            ..CamConfig::default()
-        };
-        group.bench_function(
-            format!("deepcopy-like trace ({} ops), {entries} rows", trace.len()),
-            |b| b.iter(|| black_box(replay(&trace, &config).ok())),
-        );
+        let config = CamConfig { entries, ..CamConfig::default() };
+        group.bench_function(format!("deepcopy-like trace ({} ops), {entries} rows", trace.len()), |b| {
+            b.iter(|| black_box(replay(&trace, &config).ok()))
+        });
     }
     group.finish();
 }

@@ -103,10 +103,7 @@ impl Arm {
 /// Parses `NAME=VALUE`; NAME must be a Python identifier, VALUE non-empty
 /// (the driver checks it is a Python literal).
 pub fn parse_define(input: &str) -> Result<(String, String), BenchError> {
-    let bad = |reason: &str| BenchError::BadDefine {
-        input: input.to_string(),
-        reason: reason.to_string(),
-    };
+    let bad = |reason: &str| BenchError::BadDefine { input: input.to_string(), reason: reason.to_string() };
     let (name, value) = input.split_once('=').ok_or_else(|| bad("no '='"))?;
     let (name, value) = (name.trim(), value.trim());
     if !is_identifier(name) {
@@ -120,8 +117,7 @@ pub fn parse_define(input: &str) -> Result<(String, String), BenchError> {
 
 fn is_identifier(name: &str) -> bool {
     let mut chars = name.chars();
-    matches!(chars.next(), Some(c) if c == '_' || c.is_alphabetic())
-        && chars.all(|c| c == '_' || c.is_alphanumeric())
+    matches!(chars.next(), Some(c) if c == '_' || c.is_alphabetic()) && chars.all(|c| c == '_' || c.is_alphanumeric())
 }
 
 #[cfg(test)]
@@ -141,10 +137,7 @@ mod tests {
 
     #[test]
     fn defines_parse_or_explain() {
-        assert_eq!(
-            parse_define("_FASTPATH_MAX = 20").expect("valid"),
-            ("_FASTPATH_MAX".to_string(), "20".to_string())
-        );
+        assert_eq!(parse_define("_FASTPATH_MAX = 20").expect("valid"), ("_FASTPATH_MAX".to_string(), "20".to_string()));
         for bad in ["NOEQUALS", "1X=2", "=3", "X="] {
             let err = parse_define(bad).expect_err(bad);
             assert!(err.to_string().contains("expected NAME=VALUE"), "{err}");

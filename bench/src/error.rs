@@ -10,10 +10,7 @@ pub enum BenchError {
     UnknownWorkload { name: String, valid: Vec<String> },
 
     #[error("workload file {} not found: {source}; pass the path of a Python file with bench_* functions", path.display())]
-    WorkloadFileNotFound {
-        path: PathBuf,
-        source: std::io::Error,
-    },
+    WorkloadFileNotFound { path: PathBuf, source: std::io::Error },
 
     #[error("workload file {} has no benchmark functions; define top-level functions like `def bench_name():`", path.display())]
     NoBenchFunctions { path: PathBuf },
@@ -28,35 +25,19 @@ pub enum BenchError {
     PythonNotFound { exe: PathBuf },
 
     #[error("cannot start '{}': {source}", program.display())]
-    Spawn {
-        program: PathBuf,
-        source: std::io::Error,
-    },
+    Spawn { program: PathBuf, source: std::io::Error },
 
     #[error("worker for {job} failed ({status}); its stderr:\n{stderr}")]
-    WorkerFailed {
-        job: String,
-        status: String,
-        stderr: String,
-    },
+    WorkerFailed { job: String, status: String, stderr: String },
 
     #[error("worker for {job} broke the driver protocol: {reason}; its stdout:\n{stdout}")]
-    WorkerProtocol {
-        job: String,
-        reason: String,
-        stdout: String,
-    },
+    WorkerProtocol { job: String, reason: String, stdout: String },
 
-    #[error(
-        "cannot prepare the benchmark files in a temporary directory: {0}; check TMPDIR has space and is writable"
-    )]
+    #[error("cannot prepare the benchmark files in a temporary directory: {0}; check TMPDIR has space and is writable")]
     Materialize(std::io::Error),
 
     #[error("cannot write {}: {source}; check that the directory exists and is writable", path.display())]
-    Output {
-        path: PathBuf,
-        source: std::io::Error,
-    },
+    Output { path: PathBuf, source: std::io::Error },
 
     #[error("cannot read results file {}: {reason}", path.display())]
     ReadResults { path: PathBuf, reason: String },
@@ -84,9 +65,6 @@ impl BenchError {
     }
 
     pub(crate) fn output(path: impl Into<PathBuf>, source: std::io::Error) -> Self {
-        BenchError::Output {
-            path: path.into(),
-            source,
-        }
+        BenchError::Output { path: path.into(), source }
     }
 }

@@ -48,9 +48,7 @@ impl Job {
         ];
         match self.mode {
             Mode::Loops(loops) => args.extend(["--loops".into(), loops.to_string().into()]),
-            Mode::Calibrate { min_time } => {
-                args.extend(["--calibrate".into(), min_time.to_string().into()])
-            }
+            Mode::Calibrate { min_time } => args.extend(["--calibrate".into(), min_time.to_string().into()]),
         }
         args.extend([
             "--values".into(),
@@ -104,11 +102,8 @@ impl WorkerOutput {
     /// Parses the last non-empty line of a worker's stdout (a workload may
     /// print before it) and checks it is what `job` asked for.
     pub fn parse(stdout: &str, job: &Job) -> Result<Self, BenchError> {
-        let protocol = |reason: String| BenchError::WorkerProtocol {
-            job: job.describe(),
-            reason,
-            stdout: tail(stdout, 2000),
-        };
+        let protocol =
+            |reason: String| BenchError::WorkerProtocol { job: job.describe(), reason, stdout: tail(stdout, 2000) };
         let line = stdout
             .lines()
             .rev()
@@ -130,29 +125,17 @@ impl WorkerOutput {
             return Err(format!("ran {} loops, {loops} were asked", self.loops));
         }
         if self.values.len() != job.values {
-            return Err(format!(
-                "{} values, {} were asked",
-                self.values.len(),
-                job.values
-            ));
+            return Err(format!("{} values, {} were asked", self.values.len(), job.values));
         }
         if self.warmups.len() < job.warmups {
-            return Err(format!(
-                "{} warmups, {} were asked",
-                self.warmups.len(),
-                job.warmups
-            ));
+            return Err(format!("{} warmups, {} were asked", self.warmups.len(), job.warmups));
         }
         // pyperf rejects values that are not > 0; a zero means the clock is too
         // coarse for the number of loops.
         if !self.values.iter().all(|v| v.is_finite() && *v > 0.0) {
             return Err("a value is not a positive number; use more loops".to_string());
         }
-        if !self
-            .warmups
-            .iter()
-            .all(|(l, v)| *l > 0 && v.is_finite() && *v >= 0.0)
-        {
+        if !self.warmups.iter().all(|(l, v)| *l > 0 && v.is_finite() && *v >= 0.0) {
             return Err("a warmup is not (loops >= 1, seconds >= 0)".to_string());
         }
         Ok(())
@@ -184,16 +167,8 @@ fn check_exit(output: &Output, job: &Job) -> Result<(), BenchError> {
         return Ok(());
     }
     let stderr = String::from_utf8_lossy(&output.stderr);
-    let stderr = if stderr.trim().is_empty() {
-        "(empty)".to_string()
-    } else {
-        tail(stderr.trim_end(), 8000)
-    };
-    Err(BenchError::WorkerFailed {
-        job: job.describe(),
-        status: output.status.to_string(),
-        stderr,
-    })
+    let stderr = if stderr.trim().is_empty() { "(empty)".to_string() } else { tail(stderr.trim_end(), 8000) };
+    Err(BenchError::WorkerFailed { job: job.describe(), status: output.status.to_string(), stderr })
 }
 
 /// The last `max` bytes of `text`, at a character boundary.
@@ -228,10 +203,7 @@ impl CPythonLauncher {
             )));
         }
         let mut command = Command::new(exe);
-        command
-            .arg(&job.driver)
-            .args(job.driver_args())
-            .args(job.define_args());
+        command.arg(&job.driver).args(job.driver_args()).args(job.define_args());
         if let Some(copy_py) = &job.arm.copy_py {
             command.arg("--copy-py").arg(copy_py);
         }
@@ -243,17 +215,12 @@ impl CPythonLauncher {
     /// Checks that `exe` starts, and returns `<implementation> <version>`.
     pub fn probe(exe: &Path) -> Result<String, BenchError> {
         let output = Command::new(exe)
-            .args([
-                "-c",
-                "import sys; print(sys.implementation.name, '.'.join(map(str, sys.version_info[:3])))",
-            ])
+            .args(["-c", "import sys; print(sys.implementation.name, '.'.join(map(str, sys.version_info[:3])))"])
             .stdin(Stdio::null())
             .output()
             .map_err(|source| spawn_error(exe, source))?;
         if !output.status.success() {
-            return Err(BenchError::PythonNotFound {
-                exe: exe.to_path_buf(),
-            });
+            return Err(BenchError::PythonNotFound { exe: exe.to_path_buf() });
         }
         Ok(String::from_utf8_lossy(&output.stdout).trim().to_string())
     }
@@ -261,14 +228,9 @@ impl CPythonLauncher {
 
 fn spawn_error(exe: &Path, source: std::io::Error) -> BenchError {
     if source.kind() == std::io::ErrorKind::NotFound {
-        BenchError::PythonNotFound {
-            exe: exe.to_path_buf(),
-        }
+        BenchError::PythonNotFound { exe: exe.to_path_buf() }
     } else {
-        BenchError::Spawn {
-            program: exe.to_path_buf(),
-            source,
-        }
+        BenchError::Spawn { program: exe.to_path_buf(), source }
     }
 }
 
@@ -305,11 +267,7 @@ mod tests {
     fn job(mode: Mode) -> Job {
         Job {
             arm: Arm::rustpython("fastpath", "cam").with_define("_X", "3"),
-            workload: Workload {
-                name: "deepcopy".into(),
-                file: "/w/trio.py".into(),
-                suite: "trio".into(),
-            },
+            workload: Workload { name: "deepcopy".into(), file: "/w/trio.py".into(), suite: "trio".into() },
             mode,
             values: 2,
             warmups: 1,
@@ -320,37 +278,24 @@ mod tests {
 
     #[test]
     fn driver_args_follow_the_documented_cli() {
-        let args: Vec<String> = job(Mode::Loops(8))
-            .driver_args()
-            .into_iter()
-            .map(|arg| arg.to_string_lossy().into_owned())
-            .collect();
-        assert_eq!(
-            args.join(" "),
-            "--workload-file /w/trio.py --workload deepcopy --loops 8 --values 2 --warmups 1"
-        );
+        let args: Vec<String> =
+            job(Mode::Loops(8)).driver_args().into_iter().map(|arg| arg.to_string_lossy().into_owned()).collect();
+        assert_eq!(args.join(" "), "--workload-file /w/trio.py --workload deepcopy --loops 8 --values 2 --warmups 1");
         let calibrate = job(Mode::Calibrate { min_time: 0.1 }).driver_args();
         assert!(calibrate.contains(&"--calibrate".into()) && calibrate.contains(&"0.1".into()));
         assert_eq!(job(Mode::Loops(1)).define_args(), ["--define", "_X=3"]);
-        assert_eq!(
-            job(Mode::Loops(1)).describe(),
-            "deepcopy[fastpath,cam,_X=3] worker 1"
-        );
+        assert_eq!(job(Mode::Loops(1)).describe(), "deepcopy[fastpath,cam,_X=3] worker 1");
     }
 
     #[test]
     fn output_is_the_last_line_and_is_checked() {
         let line = r#"{"loops": 8, "warmups": [[8, 0.5]], "values": [0.1, 0.2], "peak_rss_kib": 100, "allocs_per_call": null, "bytes_per_call": null, "python": "cpython 3.11.7"}"#;
-        let out = WorkerOutput::parse(&format!("noise\n{line}\n\n"), &job(Mode::Loops(8)))
-            .expect("valid");
+        let out = WorkerOutput::parse(&format!("noise\n{line}\n\n"), &job(Mode::Loops(8))).expect("valid");
         assert_eq!(out.values, [0.1, 0.2]);
         assert_eq!(out.warmups, [(8, 0.5)]);
 
         let err = WorkerOutput::parse(line, &job(Mode::Loops(4))).expect_err("loops");
-        assert!(
-            err.to_string().contains("ran 8 loops, 4 were asked"),
-            "{err}"
-        );
+        assert!(err.to_string().contains("ran 8 loops, 4 were asked"), "{err}");
         let zero = line.replace("0.1, 0.2", "0.0, 0.2");
         let err = WorkerOutput::parse(&zero, &job(Mode::Loops(8))).expect_err("zero");
         assert!(err.to_string().contains("use more loops"), "{err}");
@@ -364,9 +309,7 @@ mod tests {
         cam.arm.interpreter = Interpreter::CPython("python3".into());
         let err = CPythonLauncher.command(&cam).expect_err("cam");
         assert!(err.to_string().contains("memo backend 'cam'"), "{err}");
-        let err = CPythonLauncher
-            .command(&job(Mode::Loops(1)))
-            .expect_err("rustpython");
+        let err = CPythonLauncher.command(&job(Mode::Loops(1))).expect_err("rustpython");
         assert!(err.to_string().contains("RustPython arm"), "{err}");
     }
 

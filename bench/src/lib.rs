@@ -79,9 +79,7 @@ mod write;
 
 pub use arm::{Arm, DEFAULT_MEMO, Interpreter, parse_define};
 pub use error::BenchError;
-pub use launcher::{
-    ByInterpreter, CPythonLauncher, Job, Launcher, Mode, WorkerOutput, run_worker_command,
-};
+pub use launcher::{ByInterpreter, CPythonLauncher, Job, Launcher, Mode, WorkerOutput, run_worker_command};
 pub use plan::{Plan, Preset, Settings, Step};
 pub use progress::{Progress, SilentProgress, StderrProgress, progress_bar};
 pub use report::terminal::{self, TerminalOptions};
@@ -89,8 +87,8 @@ pub use report::{GeometricMean, MemoryStats, Report, Row, Sample, Section, markd
 pub use scheduler::{Cell, RunResults, run_plan};
 pub use sweep::{SweepSpec, SweepTable, parse_sweep};
 pub use verdict::{Comparison, Verdict, Warning};
-pub use write::write_atomically;
 pub use workload::{
-    ALL, BenchFiles, DEFAULT_SUITE, DRIVER_PY, Workload, builtin_workload_names,
-    scan_bench_functions, select_workloads, workloads_from_file,
+    ALL, BenchFiles, DEFAULT_SUITE, DRIVER_PY, Workload, builtin_workload_names, scan_bench_functions,
+    select_workloads, workloads_from_file,
 };
+pub use write::write_atomically;

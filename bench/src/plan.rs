@@ -42,13 +42,7 @@ impl Preset {
             Preset::Default => (10, 3, 1, 0.1),
             Preset::Rigorous => (20, 4, 2, 0.2),
         };
-        Settings {
-            processes,
-            values,
-            warmups,
-            min_time,
-            loops: None,
-        }
+        Settings { processes, values, warmups, min_time, loops: None }
     }
 }
 
@@ -71,11 +65,7 @@ pub struct Plan {
 }
 
 impl Plan {
-    pub fn new(
-        workloads: Vec<Workload>,
-        arms: Vec<Arm>,
-        settings: Settings,
-    ) -> Result<Self, BenchError> {
+    pub fn new(workloads: Vec<Workload>, arms: Vec<Arm>, settings: Settings) -> Result<Self, BenchError> {
         let invalid = |reason: String| Err(BenchError::InvalidPlan(reason));
         if workloads.is_empty() {
             return invalid("no workload selected".into());
@@ -86,11 +76,8 @@ impl Plan {
         if settings.processes == 0 || settings.values == 0 {
             return invalid("processes and values must be at least 1".into());
         }
-        if settings.loops == Some(0) || !(settings.min_time > 0.0 && settings.min_time.is_finite())
-        {
-            return invalid(
-                "loops must be at least 1 and min_time a positive number of seconds".into(),
-            );
+        if settings.loops == Some(0) || !(settings.min_time > 0.0 && settings.min_time.is_finite()) {
+            return invalid("loops must be at least 1 and min_time a positive number of seconds".into());
         }
         let labels: Vec<String> = arms.iter().map(Arm::label).collect();
         for (index, label) in labels.iter().enumerate() {
@@ -98,11 +85,7 @@ impl Plan {
                 return invalid(format!("arm '{label}' is listed twice"));
             }
         }
-        Ok(Plan {
-            workloads,
-            arms,
-            settings,
-        })
+        Ok(Plan { workloads, arms, settings })
     }
 
     /// Every job in run order.
@@ -117,26 +100,14 @@ impl Plan {
         let mut steps = Vec::with_capacity(self.job_count());
         if self.settings.loops.is_none() {
             for workload in 0..self.workloads.len() {
-                steps.extend((0..arms).map(|arm| Step {
-                    workload,
-                    arm,
-                    worker: None,
-                }));
+                steps.extend((0..arms).map(|arm| Step { workload, arm, worker: None }));
             }
         }
         for round in 0..self.settings.processes {
             for workload in 0..self.workloads.len() {
                 for position in 0..arms {
-                    let arm = if round % 2 == 0 {
-                        position
-                    } else {
-                        arms - 1 - position
-                    };
-                    steps.push(Step {
-                        workload,
-                        arm,
-                        worker: Some(round),
-                    });
+                    let arm = if round % 2 == 0 { position } else { arms - 1 - position };
+                    steps.push(Step { workload, arm, worker: Some(round) });
                 }
             }
         }
@@ -145,11 +116,7 @@ impl Plan {
 
     pub fn job_count(&self) -> usize {
         let pairs = self.workloads.len() * self.arms.len();
-        let calibrations = if self.settings.loops.is_none() {
-            pairs
-        } else {
-            0
-        };
+        let calibrations = if self.settings.loops.is_none() { pairs } else { 0 };
         calibrations + pairs * self.settings.processes
     }
 }
@@ -159,19 +126,11 @@ mod tests {
     use super::*;
 
     fn workload(name: &str) -> Workload {
-        Workload {
-            name: name.into(),
-            file: "w.py".into(),
-            suite: "s".into(),
-        }
+        Workload { name: name.into(), file: "w.py".into(), suite: "s".into() }
     }
 
     fn plan(arms: &[&str], processes: usize, loops: Option<u64>) -> Plan {
-        let settings = Settings {
-            processes,
-            loops,
-            ..Preset::Fast.settings()
-        };
+        let settings = Settings { processes, loops, ..Preset::Fast.settings() };
         let arms = arms.iter().map(|v| Arm::rustpython(v, "dict")).collect();
         Plan::new(vec![workload("x"), workload("y")], arms, settings).expect("valid plan")
     }
@@ -181,11 +140,8 @@ mod tests {
         let plan = plan(&["A", "B"], 3, None);
         let steps = plan.steps();
         assert_eq!(steps.len(), plan.job_count());
-        let calibrations: Vec<(usize, usize)> = steps
-            .iter()
-            .take_while(|s| s.worker.is_none())
-            .map(|s| (s.workload, s.arm))
-            .collect();
+        let calibrations: Vec<(usize, usize)> =
+            steps.iter().take_while(|s| s.worker.is_none()).map(|s| (s.workload, s.arm)).collect();
         assert_eq!(calibrations, [(0, 0), (0, 1), (1, 0), (1, 1)]);
         let order: String = steps
             .iter()
@@ -198,12 +154,8 @@ mod tests {
     #[test]
     fn three_arms_alternate_direction() {
         let plan = plan(&["A", "B", "C"], 2, Some(10));
-        let order: String = plan
-            .steps()
-            .iter()
-            .filter(|s| s.workload == 1)
-            .map(|s| plan.arms[s.arm].variant.as_str())
-            .collect();
+        let order: String =
+            plan.steps().iter().filter(|s| s.workload == 1).map(|s| plan.arms[s.arm].variant.as_str()).collect();
         assert_eq!(order, "ABCCBA");
     }
 
@@ -213,11 +165,8 @@ mod tests {
         let steps = plan.steps();
         for workload in 0..2 {
             for arm in 0..3 {
-                let workers: Vec<usize> = steps
-                    .iter()
-                    .filter(|s| s.workload == workload && s.arm == arm)
-                    .filter_map(|s| s.worker)
-                    .collect();
+                let workers: Vec<usize> =
+                    steps.iter().filter(|s| s.workload == workload && s.arm == arm).filter_map(|s| s.worker).collect();
                 assert_eq!(workers, [0, 1, 2, 3, 4]);
             }
         }
@@ -229,15 +178,13 @@ mod tests {
         let arms = vec![Arm::rustpython("A", "dict"), Arm::rustpython("A", "dict")];
         let err = Plan::new(vec![workload("x")], arms, settings).expect_err("duplicate");
         assert!(err.to_string().contains("listed twice"), "{err}");
-        let err =
-            Plan::new(vec![], vec![Arm::rustpython("A", "dict")], settings).expect_err("empty");
+        let err = Plan::new(vec![], vec![Arm::rustpython("A", "dict")], settings).expect_err("empty");
         assert!(err.to_string().contains("no workload"), "{err}");
     }
 
     #[test]
     fn presets_grow() {
-        let [fast, default, rigorous] =
-            [Preset::Fast, Preset::Default, Preset::Rigorous].map(Preset::settings);
+        let [fast, default, rigorous] = [Preset::Fast, Preset::Default, Preset::Rigorous].map(Preset::settings);
         assert!(fast.processes * fast.values < default.processes * default.values);
         assert!(default.processes * default.values < rigorous.processes * rigorous.values);
     }

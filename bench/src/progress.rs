@@ -32,10 +32,7 @@ pub struct StderrProgress {
 
 impl StderrProgress {
     pub fn new() -> Self {
-        StderrProgress {
-            terminal: std::io::stderr().is_terminal(),
-            last_tenth: None,
-        }
+        StderrProgress { terminal: std::io::stderr().is_terminal(), last_tenth: None }
     }
 }
 
@@ -51,11 +48,7 @@ impl Progress for StderrProgress {
         // Progress output is best effort: a closed stderr must not stop a run.
         if self.terminal {
             let line = match next {
-                Some(job) => format!(
-                    "{}  {}",
-                    progress_bar(done, total, elapsed, 30),
-                    job.describe()
-                ),
+                Some(job) => format!("{}  {}", progress_bar(done, total, elapsed, 30), job.describe()),
                 None => String::new(),
             };
             let _ = write!(stderr, "\r\x1b[K{line}");
@@ -63,11 +56,7 @@ impl Progress for StderrProgress {
             let tenth = (done * 10).checked_div(total).unwrap_or(10);
             if self.last_tenth != Some(tenth) {
                 self.last_tenth = Some(tenth);
-                let _ = writeln!(
-                    stderr,
-                    "copylab bench: {done}/{total} jobs  ETA {}",
-                    eta(done, total, elapsed)
-                );
+                let _ = writeln!(stderr, "copylab bench: {done}/{total} jobs  ETA {}", eta(done, total, elapsed));
             }
         }
         let _ = stderr.flush();
@@ -76,10 +65,7 @@ impl Progress for StderrProgress {
 
 /// `[=====>    ] 12/40  ETA 0:42` with a bar of `width` cells.
 pub fn progress_bar(done: usize, total: usize, elapsed: Duration, width: usize) -> String {
-    let filled = (done * width)
-        .checked_div(total)
-        .unwrap_or(width)
-        .min(width);
+    let filled = (done * width).checked_div(total).unwrap_or(width).min(width);
     let mut bar = "=".repeat(filled);
     if filled < width {
         bar.push('>');
@@ -97,12 +83,7 @@ fn eta(done: usize, total: usize, elapsed: Duration) -> String {
     let remaining = elapsed.as_secs_f64() / done as f64 * total.saturating_sub(done) as f64;
     let seconds = remaining.round() as u64;
     if seconds >= 3600 {
-        format!(
-            "{}:{:02}:{:02}",
-            seconds / 3600,
-            seconds / 60 % 60,
-            seconds % 60
-        )
+        format!("{}:{:02}:{:02}", seconds / 3600, seconds / 60 % 60, seconds % 60)
     } else {
         format!("{}:{:02}", seconds / 60, seconds % 60)
     }
@@ -116,14 +97,8 @@ mod tests {
     fn bar_shows_fraction_and_eta() {
         let bar = progress_bar(12, 40, Duration::from_secs(18), 10);
         assert_eq!(bar, "[===>      ] 12/40  ETA 0:42");
-        assert_eq!(
-            progress_bar(0, 4, Duration::ZERO, 4),
-            "[>   ] 0/4  ETA -:--"
-        );
-        assert_eq!(
-            progress_bar(4, 4, Duration::from_secs(9), 4),
-            "[====] 4/4  ETA 0:00"
-        );
+        assert_eq!(progress_bar(0, 4, Duration::ZERO, 4), "[>   ] 0/4  ETA -:--");
+        assert_eq!(progress_bar(4, 4, Duration::from_secs(9), 4), "[====] 4/4  ETA 0:00");
         assert_eq!(eta(1, 2, Duration::from_secs(3725)), "1:02:05");
     }
 }

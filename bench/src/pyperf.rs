@@ -63,21 +63,9 @@ pub fn suite_for_arm(results: &RunResults, arm: usize) -> Suite {
     let mut metadata = run_metadata(results);
     metadata.extend(arm_metadata(&results.arms[arm]));
     let benchmarks = (0..results.workloads.len())
-        .map(|w| {
-            benchmark(
-                results,
-                w,
-                arm,
-                results.workloads[w].name.clone(),
-                Metadata::new(),
-            )
-        })
+        .map(|w| benchmark(results, w, arm, results.workloads[w].name.clone(), Metadata::new()))
         .collect();
-    Suite {
-        version: JSON_VERSION.to_string(),
-        metadata,
-        benchmarks,
-    }
+    Suite { version: JSON_VERSION.to_string(), metadata, benchmarks }
 }
 
 /// Every (workload, arm) of a run in one file, named `workload[arm label]`.
@@ -89,11 +77,7 @@ pub fn combined_suite(results: &RunResults) -> Suite {
             benchmarks.push(benchmark(results, w, a, name, arm_metadata(arm)));
         }
     }
-    Suite {
-        version: JSON_VERSION.to_string(),
-        metadata: run_metadata(results),
-        benchmarks,
-    }
+    Suite { version: JSON_VERSION.to_string(), metadata: run_metadata(results), benchmarks }
 }
 
 /// Writes [`suite_for_arm`] of every arm to `<dir>/<arm file stem>.json`
@@ -130,23 +114,13 @@ fn arm_metadata(arm: &Arm) -> Metadata {
     };
     metadata.insert("copylab_interpreter".into(), json!(interpreter));
     if !arm.defines.is_empty() {
-        let defines: Vec<String> = arm
-            .defines
-            .iter()
-            .map(|(n, v)| format!("{n}={v}"))
-            .collect();
+        let defines: Vec<String> = arm.defines.iter().map(|(n, v)| format!("{n}={v}")).collect();
         metadata.insert("copylab_defines".into(), json!(defines.join(",")));
     }
     metadata
 }
 
-fn benchmark(
-    results: &RunResults,
-    w: usize,
-    a: usize,
-    name: String,
-    mut metadata: Metadata,
-) -> Benchmark {
+fn benchmark(results: &RunResults, w: usize, a: usize, name: String, mut metadata: Metadata) -> Benchmark {
     let cell = results.cell(w, a);
     metadata.insert("name".into(), json!(name));
     metadata.insert("unit".into(), json!("second"));
@@ -154,12 +128,7 @@ fn benchmark(
     // pyperf refuses a benchmark whose runs disagree on the Python, so the
     // Python is benchmark metadata, and left out in the (broken) case where
     // workers of one pair ran different interpreters.
-    let pythons: Vec<&str> = cell
-        .calibration
-        .iter()
-        .chain(&cell.workers)
-        .map(|w| w.python.as_str())
-        .collect();
+    let pythons: Vec<&str> = cell.calibration.iter().chain(&cell.workers).map(|w| w.python.as_str()).collect();
     if let Some(first) = pythons.first()
         && let Some((implementation, version)) = first.split_once(' ')
         && pythons.iter().all(|p| p == first)
@@ -171,11 +140,7 @@ fn benchmark(
     if let Some(calibration) = &cell.calibration {
         let mut run_metadata = Metadata::new();
         run_metadata.insert("calibrate_loops".into(), json!(calibration.loops));
-        runs.push(Run {
-            metadata: run_metadata,
-            warmups: calibration.warmups.clone(),
-            values: Vec::new(),
-        });
+        runs.push(Run { metadata: run_metadata, warmups: calibration.warmups.clone(), values: Vec::new() });
     }
     for worker in &cell.workers {
         let mut run_metadata = Metadata::new();
@@ -188,11 +153,7 @@ fn benchmark(
         if let Some(bytes) = worker.bytes_per_call {
             run_metadata.insert("copylab_bytes_per_call".into(), json!(bytes));
         }
-        runs.push(Run {
-            metadata: run_metadata,
-            warmups: worker.warmups.clone(),
-            values: worker.values.clone(),
-        });
+        runs.push(Run { metadata: run_metadata, warmups: worker.warmups.clone(), values: worker.values.clone() });
     }
     Benchmark { metadata, runs }
 }
@@ -206,13 +167,10 @@ impl Suite {
     }
 
     pub fn read(path: &Path) -> Result<Suite, BenchError> {
-        let failed = |reason: String| BenchError::ReadResults {
-            path: path.to_path_buf(),
-            reason,
-        };
+        let failed = |reason: String| BenchError::ReadResults { path: path.to_path_buf(), reason };
         let text = fs::read_to_string(path).map_err(|err| failed(err.to_string()))?;
-        let suite: Suite = serde_json::from_str(&text)
-            .map_err(|err| failed(format!("not a pyperf JSON file ({err})")))?;
+        let suite: Suite =
+            serde_json::from_str(&text).map_err(|err| failed(format!("not a pyperf JSON file ({err})")))?;
         if suite.version != JSON_VERSION {
             return Err(failed(format!(
                 "pyperf file format version {:?} is not supported; copylab reads version {JSON_VERSION} (pyperf 1.0 and later)",
@@ -228,14 +186,8 @@ impl Suite {
     pub fn samples(&self) -> Result<Vec<(String, Sample)>, String> {
         let mut samples = Vec::new();
         for (index, benchmark) in self.benchmarks.iter().enumerate() {
-            let common = |key: &str| {
-                benchmark
-                    .metadata
-                    .get(key)
-                    .or_else(|| self.metadata.get(key))
-            };
-            let lookup =
-                |run: &Run, key: &str| run.metadata.get(key).or_else(|| common(key)).cloned();
+            let common = |key: &str| benchmark.metadata.get(key).or_else(|| self.metadata.get(key));
+            let lookup = |run: &Run, key: &str| run.metadata.get(key).or_else(|| common(key)).cloned();
             let name = benchmark
                 .runs
                 .iter()
@@ -245,9 +197,7 @@ impl Suite {
             if let Some(unit) = common("unit").and_then(Value::as_str)
                 && unit != "second"
             {
-                return Err(format!(
-                    "benchmark {name} has unit '{unit}'; copylab compares timings only"
-                ));
+                return Err(format!("benchmark {name} has unit '{unit}'; copylab compares timings only"));
             }
             let (mut values, mut loops, mut workers) = (Vec::new(), u64::MAX, Vec::new());
             for run in benchmark.runs.iter().filter(|run| !run.values.is_empty()) {
@@ -255,9 +205,7 @@ impl Suite {
                 let run_loops = lookup(run, "loops").and_then(|v| v.as_u64()).unwrap_or(1);
                 loops = loops.min(run_loops);
                 workers.push((
-                    lookup(run, "mem_max_rss")
-                        .and_then(|v| v.as_u64())
-                        .map(|bytes| bytes / 1024),
+                    lookup(run, "mem_max_rss").and_then(|v| v.as_u64()).map(|bytes| bytes / 1024),
                     lookup(run, "copylab_allocs_per_call").and_then(|v| v.as_f64()),
                     lookup(run, "copylab_bytes_per_call").and_then(|v| v.as_f64()),
                 ));
@@ -265,14 +213,7 @@ impl Suite {
             if values.is_empty() {
                 continue;
             }
-            samples.push((
-                name,
-                Sample {
-                    values,
-                    loops,
-                    memory: MemoryStats::from_workers(workers),
-                },
-            ));
+            samples.push((name, Sample { values, loops, memory: MemoryStats::from_workers(workers) }));
         }
         Ok(samples)
     }
@@ -284,9 +225,7 @@ impl Suite {
 /// or by full path when those repeat (two runs of the same arm).
 pub fn compare_files(paths: &[PathBuf]) -> Result<Report, BenchError> {
     if paths.len() < 2 {
-        return Err(BenchError::InvalidPlan(
-            "compare needs at least two result files".into(),
-        ));
+        return Err(BenchError::InvalidPlan("compare needs at least two result files".into()));
     }
     let (mut all, mut names) = (Vec::new(), Vec::new());
     for path in paths {
@@ -296,11 +235,8 @@ pub fn compare_files(paths: &[PathBuf]) -> Result<Report, BenchError> {
     }
     let workloads = common_benchmarks(&all, paths)?;
     let unique: HashSet<&String> = names.iter().collect();
-    let labels = if unique.len() == names.len() {
-        names
-    } else {
-        paths.iter().map(|p| p.display().to_string()).collect()
-    };
+    let labels =
+        if unique.len() == names.len() { names } else { paths.iter().map(|p| p.display().to_string()).collect() };
     Ok(Report::build(labels, workloads))
 }
 
@@ -309,9 +245,7 @@ pub fn compare_files(paths: &[PathBuf]) -> Result<Report, BenchError> {
 /// variants against the CPython baseline, everything else against the first arm.
 pub fn compare_arm_files(arms: &[(Arm, PathBuf)]) -> Result<Report, BenchError> {
     if arms.len() < 2 {
-        return Err(BenchError::InvalidPlan(
-            "a comparison needs at least two arms with results".into(),
-        ));
+        return Err(BenchError::InvalidPlan("a comparison needs at least two arms with results".into()));
     }
     let mut all = Vec::new();
     for (_, path) in arms {
@@ -321,17 +255,12 @@ pub fn compare_arm_files(arms: &[(Arm, PathBuf)]) -> Result<Report, BenchError> 
     let workloads = common_benchmarks(&all, &paths)?;
     let arms: Vec<Arm> = arms.iter().map(|(arm, _)| arm.clone()).collect();
     let labels = arms.iter().map(Arm::label).collect();
-    let references: Vec<usize> = (0..arms.len())
-        .map(|index| crate::report::reference_arm(&arms, index))
-        .collect();
+    let references: Vec<usize> = (0..arms.len()).map(|index| crate::report::reference_arm(&arms, index)).collect();
     Ok(Report::build_with_references(labels, &references, workloads))
 }
 
 fn read_samples(suite: &Suite, path: &Path) -> Result<Vec<(String, Sample)>, BenchError> {
-    suite.samples().map_err(|reason| BenchError::ReadResults {
-        path: path.to_path_buf(),
-        reason,
-    })
+    suite.samples().map_err(|reason| BenchError::ReadResults { path: path.to_path_buf(), reason })
 }
 
 /// The benchmarks every file has, in the first file's order, with one sample per file.
@@ -341,15 +270,8 @@ fn common_benchmarks(
 ) -> Result<Vec<(String, Vec<Sample>)>, BenchError> {
     let mut workloads = Vec::new();
     for (name, first) in &all[0] {
-        let others: Option<Vec<Sample>> = all[1..]
-            .iter()
-            .map(|samples| {
-                samples
-                    .iter()
-                    .find(|(n, _)| n == name)
-                    .map(|(_, s)| s.clone())
-            })
-            .collect();
+        let others: Option<Vec<Sample>> =
+            all[1..].iter().map(|samples| samples.iter().find(|(n, _)| n == name).map(|(_, s)| s.clone())).collect();
         if let Some(others) = others {
             let mut samples = vec![first.clone()];
             samples.extend(others);
@@ -357,10 +279,7 @@ fn common_benchmarks(
         }
     }
     if workloads.is_empty() {
-        return Err(BenchError::NoCommonBenchmarks {
-            first: paths[0].clone(),
-            second: paths[1].clone(),
-        });
+        return Err(BenchError::NoCommonBenchmarks { first: paths[0].clone(), second: paths[1].clone() });
     }
     Ok(workloads)
 }
@@ -370,8 +289,5 @@ fn suite_label(suite: &Suite, path: &Path) -> String {
     if let Some(arm) = suite.metadata.get("copylab_arm").and_then(Value::as_str) {
         return arm.to_string();
     }
-    path.file_stem().map_or_else(
-        || path.display().to_string(),
-        |stem| stem.to_string_lossy().into_owned(),
-    )
+    path.file_stem().map_or_else(|| path.display().to_string(), |stem| stem.to_string_lossy().into_owned())
 }

@@ -29,10 +29,7 @@ pub struct Cell {
 impl Cell {
     /// Every measured value (seconds per call), warmups excluded.
     pub fn values(&self) -> Vec<f64> {
-        self.workers
-            .iter()
-            .flat_map(|w| w.values.iter().copied())
-            .collect()
+        self.workers.iter().flat_map(|w| w.values.iter().copied()).collect()
     }
 }
 
@@ -83,13 +80,7 @@ pub fn run_plan(
     for (done, step) in steps.iter().enumerate() {
         let cell = &mut cells[step.workload * plan.arms.len() + step.arm];
         let (mode, values, warmups) = match step.worker {
-            None => (
-                Mode::Calibrate {
-                    min_time: settings.min_time,
-                },
-                0,
-                0,
-            ),
+            None => (Mode::Calibrate { min_time: settings.min_time }, 0, 0),
             Some(_) => (Mode::Loops(cell.loops), settings.values, settings.warmups),
         };
         let job = Job {

@@ -52,20 +52,12 @@ pub fn median(values: &[f64]) -> f64 {
     let mut sorted = values.to_vec();
     sorted.sort_by(f64::total_cmp);
     let middle = sorted.len() / 2;
-    if sorted.len() % 2 == 1 {
-        sorted[middle]
-    } else {
-        (sorted[middle - 1] + sorted[middle]) / 2.0
-    }
+    if sorted.len() % 2 == 1 { sorted[middle] } else { (sorted[middle - 1] + sorted[middle]) / 2.0 }
 }
 
 /// Geometric mean of positive numbers; `None` if empty or any is not > 0.
 pub fn geometric_mean(values: &[f64]) -> Option<f64> {
-    if values.is_empty()
-        || values
-            .iter()
-            .any(|v| v.partial_cmp(&0.0) != Some(std::cmp::Ordering::Greater))
-    {
+    if values.is_empty() || values.iter().any(|v| v.partial_cmp(&0.0) != Some(std::cmp::Ordering::Greater)) {
         return None;
     }
     Some((values.iter().map(|v| v.ln()).sum::<f64>() / values.len() as f64).exp())
@@ -97,28 +89,14 @@ pub fn welch_t_test(a: &[f64], b: &[f64]) -> Option<TTest> {
     if se2 == 0.0 {
         // Both samples constant: any difference at all is certain.
         let df = na + nb - 2.0;
-        let t = if diff == 0.0 {
-            0.0
-        } else {
-            diff.signum() * f64::INFINITY
-        };
+        let t = if diff == 0.0 { 0.0 } else { diff.signum() * f64::INFINITY };
         let critical = student_t_quantile(0.975, df);
-        return Some(TTest {
-            t,
-            df,
-            critical,
-            significant: diff != 0.0,
-        });
+        return Some(TTest { t, df, critical, significant: diff != 0.0 });
     }
     let t = diff / se2.sqrt();
     let df = se2 * se2 / (va * va / (na - 1.0) + vb * vb / (nb - 1.0));
     let critical = student_t_quantile(0.975, df);
-    Some(TTest {
-        t,
-        df,
-        critical,
-        significant: t.abs() >= critical,
-    })
+    Some(TTest { t, df, critical, significant: t.abs() >= critical })
 }
 
 /// P(T <= t) for Student's t with `df` degrees of freedom (`f64::INFINITY`
@@ -173,8 +151,7 @@ fn erfc(x: f64) -> f64 {
                 + t * (0.096_784_18
                     + t * (-0.186_288_06
                         + t * (0.278_868_07
-                            + t * (-1.135_203_98
-                                + t * (1.488_515_87 + t * (-0.822_152_23 + t * 0.170_872_77))))))));
+                            + t * (-1.135_203_98 + t * (1.488_515_87 + t * (-0.822_152_23 + t * 0.170_872_77))))))));
     let result = t * poly.exp();
     if x >= 0.0 { result } else { 2.0 - result }
 }
@@ -260,10 +237,7 @@ mod tests {
     use super::*;
 
     fn close(actual: f64, expected: f64, tolerance: f64) {
-        assert!(
-            (actual - expected).abs() <= tolerance,
-            "{actual} is not within {tolerance} of {expected}"
-        );
+        assert!((actual - expected).abs() <= tolerance, "{actual} is not within {tolerance} of {expected}");
     }
 
     #[test]
@@ -326,9 +300,7 @@ mod tests {
     #[test]
     fn welch_df_with_unequal_variances() {
         // Variances 10/9 and 40/9, n = 10 each: df = 25 * 9 / 17 = 13.235.
-        let a: Vec<f64> = (0..10)
-            .map(|i| if i % 2 == 0 { 1.0 } else { -1.0 })
-            .collect();
+        let a: Vec<f64> = (0..10).map(|i| if i % 2 == 0 { 1.0 } else { -1.0 }).collect();
         let b: Vec<f64> = a.iter().map(|v| 2.0 * v).collect();
         let test = welch_t_test(&a, &b).expect("testable");
         let (va, vb) = (variance(&a) / 10.0, variance(&b) / 10.0);

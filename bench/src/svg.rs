@@ -40,10 +40,8 @@ const LEFT: f64 = 80.0;
 const RIGHT: f64 = 200.0;
 const TOP: f64 = 44.0;
 const BOTTOM: f64 = 64.0;
-const COLORS: [&str; 10] = [
-    "#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f",
-    "#bcbd22", "#17becf",
-];
+const COLORS: [&str; 10] =
+    ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf"];
 
 /// One axis: maps data to pixels, linear or logarithmic.
 struct Axis {
@@ -60,36 +58,17 @@ impl Axis {
         let min = values.iter().copied().fold(f64::INFINITY, f64::min);
         let max = values.iter().copied().fold(f64::NEG_INFINITY, f64::max);
         if !min.is_finite() {
-            return Axis {
-                low: 0.0,
-                high: 1.0,
-                log: false,
-                ticks: vec![0.0, 1.0],
-            };
+            return Axis { low: 0.0, high: 1.0, log: false, ticks: vec![0.0, 1.0] };
         }
         if min > 0.0 && max / min > 10.0 {
             let (low, high) = (min.log10().floor() as i32, max.log10().ceil() as i32);
             let mut ticks = Vec::new();
             for exponent in low..=high {
                 let base = 10f64.powi(exponent);
-                let steps: &[f64] = if high - low <= 2 {
-                    &[1.0, 2.0, 5.0]
-                } else {
-                    &[1.0]
-                };
-                ticks.extend(
-                    steps
-                        .iter()
-                        .map(|m| m * base)
-                        .filter(|t| *t <= 10f64.powi(high)),
-                );
+                let steps: &[f64] = if high - low <= 2 { &[1.0, 2.0, 5.0] } else { &[1.0] };
+                ticks.extend(steps.iter().map(|m| m * base).filter(|t| *t <= 10f64.powi(high)));
             }
-            return Axis {
-                low: 10f64.powi(low),
-                high: 10f64.powi(high),
-                log: true,
-                ticks,
-            };
+            return Axis { low: 10f64.powi(low), high: 10f64.powi(high), log: true, ticks };
         }
         let (min, max) = if min == max {
             let pad = if min == 0.0 { 1.0 } else { min.abs() * 0.1 };
@@ -101,22 +80,12 @@ impl Axis {
         let (low, high) = ((min / step).floor() * step, (max / step).ceil() * step);
         let count = ((high - low) / step).round() as usize;
         let ticks = (0..=count).map(|i| low + i as f64 * step).collect();
-        Axis {
-            low,
-            high,
-            log: false,
-            ticks,
-        }
+        Axis { low, high, log: false, ticks }
     }
 
     fn categories(count: usize) -> Axis {
         let high = count.saturating_sub(1).max(1) as f64;
-        Axis {
-            low: -0.25,
-            high: high + 0.25,
-            log: false,
-            ticks: (0..count).map(|i| i as f64).collect(),
-        }
+        Axis { low: -0.25, high: high + 0.25, log: false, ticks: (0..count).map(|i| i as f64).collect() }
     }
 
     /// Position in 0..1 along the axis.
@@ -132,39 +101,21 @@ impl Axis {
 /// 1, 2 or 5 times a power of ten, at least `raw`.
 fn nice_step(raw: f64) -> f64 {
     let magnitude = 10f64.powf(raw.log10().floor());
-    let multiple = [1.0, 2.0, 5.0, 10.0]
-        .into_iter()
-        .find(|m| m * magnitude >= raw)
-        .unwrap_or(10.0);
+    let multiple = [1.0, 2.0, 5.0, 10.0].into_iter().find(|m| m * magnitude >= raw).unwrap_or(10.0);
     multiple * magnitude
 }
 
 fn format_number(value: f64) -> String {
-    if value == value.round() && value.abs() < 1e15 {
-        format!("{}", value as i64)
-    } else {
-        format!("{value}")
-    }
+    if value == value.round() && value.abs() < 1e15 { format!("{}", value as i64) } else { format!("{value}") }
 }
 
 pub fn escape(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
+    text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
 }
 
 pub fn render(plot: &LinePlot) -> String {
-    let xs: Vec<f64> = plot
-        .series
-        .iter()
-        .flat_map(|s| s.points.iter().map(|p| p.0))
-        .collect();
-    let ys: Vec<f64> = plot
-        .series
-        .iter()
-        .flat_map(|s| s.points.iter().map(|p| p.1))
-        .collect();
+    let xs: Vec<f64> = plot.series.iter().flat_map(|s| s.points.iter().map(|p| p.0)).collect();
+    let ys: Vec<f64> = plot.series.iter().flat_map(|s| s.points.iter().map(|p| p.1)).collect();
     let x_axis = match &plot.x_categories {
         Some(categories) => Axis::categories(categories.len()),
         None => Axis::fit(&xs),
@@ -221,11 +172,8 @@ pub fn render(plot: &LinePlot) -> String {
             Some(categories) => categories[index].clone(),
             None => format_number(*tick),
         };
-        let _ = writeln!(
-            svg,
-            r##"<line x1="{x:.1}" y1="{TOP}" x2="{x:.1}" y2="{:.1}" stroke="#e0e0e0"/>"##,
-            TOP + plot_h
-        );
+        let _ =
+            writeln!(svg, r##"<line x1="{x:.1}" y1="{TOP}" x2="{x:.1}" y2="{:.1}" stroke="#e0e0e0"/>"##, TOP + plot_h);
         let _ = writeln!(
             svg,
             r#"<text x="{x:.1}" y="{:.1}" text-anchor="middle">{}</text>"#,
@@ -261,23 +209,11 @@ pub fn render(plot: &LinePlot) -> String {
     // One line per series, with its points marked and a legend entry.
     for (index, series) in plot.series.iter().enumerate() {
         let color = COLORS[index % COLORS.len()];
-        let points: Vec<String> = series
-            .points
-            .iter()
-            .map(|(x, y)| format!("{:.1},{:.1}", px(*x), py(*y)))
-            .collect();
-        let _ = writeln!(
-            svg,
-            r#"<polyline points="{}" fill="none" stroke="{color}" stroke-width="2"/>"#,
-            points.join(" ")
-        );
+        let points: Vec<String> = series.points.iter().map(|(x, y)| format!("{:.1},{:.1}", px(*x), py(*y))).collect();
+        let _ =
+            writeln!(svg, r#"<polyline points="{}" fill="none" stroke="{color}" stroke-width="2"/>"#, points.join(" "));
         for (x, y) in &series.points {
-            let _ = writeln!(
-                svg,
-                r#"<circle cx="{:.1}" cy="{:.1}" r="3" fill="{color}"/>"#,
-                px(*x),
-                py(*y)
-            );
+            let _ = writeln!(svg, r#"<circle cx="{:.1}" cy="{:.1}" r="3" fill="{color}"/>"#, px(*x), py(*y));
         }
         let legend_y = TOP + 10.0 + index as f64 * 20.0;
         let legend_x = LEFT + plot_w + 16.0;
@@ -286,13 +222,8 @@ pub fn render(plot: &LinePlot) -> String {
             r#"<line x1="{legend_x}" y1="{legend_y}" x2="{}" y2="{legend_y}" stroke="{color}" stroke-width="2"/>"#,
             legend_x + 20.0
         );
-        let _ = writeln!(
-            svg,
-            r#"<text x="{}" y="{}">{}</text>"#,
-            legend_x + 26.0,
-            legend_y + 4.0,
-            escape(&series.name)
-        );
+        let _ =
+            writeln!(svg, r#"<text x="{}" y="{}">{}</text>"#, legend_x + 26.0, legend_y + 4.0, escape(&series.name));
     }
     svg.push_str("</svg>\n");
     svg
@@ -310,10 +241,7 @@ pub(crate) mod tests {
         while let Some(start) = rest.find('<') {
             let end = rest[start..].find('>').expect("unclosed tag") + start;
             let tag = &rest[start + 1..end];
-            assert!(
-                tag.matches('"').count().is_multiple_of(2),
-                "unbalanced quotes in <{tag}>"
-            );
+            assert!(tag.matches('"').count().is_multiple_of(2), "unbalanced quotes in <{tag}>");
             if let Some(name) = tag.strip_prefix('/') {
                 assert_eq!(stack.pop().as_deref(), Some(name), "mismatched </{name}>");
             } else if !tag.ends_with('/') {
@@ -321,10 +249,7 @@ pub(crate) mod tests {
                 stack.push(name.to_string());
             }
             let text = &rest[..start];
-            assert!(
-                !text.contains('>') || text.contains("&gt;"),
-                "stray > in text"
-            );
+            assert!(!text.contains('>') || text.contains("&gt;"), "stray > in text");
             rest = &rest[end + 1..];
         }
         assert!(stack.is_empty(), "unclosed elements {stack:?}");
@@ -340,15 +265,9 @@ pub(crate) mod tests {
             series: vec![
                 Series {
                     name: "deepcopy".into(),
-                    points: xs
-                        .iter()
-                        .map(|x| (*x, 2.8e-3 / x.max(1.0).sqrt()))
-                        .collect(),
+                    points: xs.iter().map(|x| (*x, 2.8e-3 / x.max(1.0).sqrt())).collect(),
                 },
-                Series {
-                    name: "deepcopy_memo & co".into(),
-                    points: xs.iter().map(|x| (*x, 170e-6)).collect(),
-                },
+                Series { name: "deepcopy_memo & co".into(), points: xs.iter().map(|x| (*x, 170e-6)).collect() },
             ],
         }
     }

@@ -23,10 +23,7 @@ pub struct SweepSpec {
 pub fn parse_sweep(input: &str) -> Result<SweepSpec, BenchError> {
     let (name, list) = parse_define(input)?;
     let values: Vec<String> = list.split(',').map(|v| v.trim().to_string()).collect();
-    let bad = |reason: &str| BenchError::BadDefine {
-        input: input.to_string(),
-        reason: reason.to_string(),
-    };
+    let bad = |reason: &str| BenchError::BadDefine { input: input.to_string(), reason: reason.to_string() };
     if values.iter().any(String::is_empty) {
         return Err(bad("a value in the list is empty (use NAME=V1,V2,...)"));
     }
@@ -41,10 +38,7 @@ pub fn parse_sweep(input: &str) -> Result<SweepSpec, BenchError> {
 impl SweepSpec {
     /// One arm per value: `base` with `NAME=value` added to its defines.
     pub fn arms(&self, base: &Arm) -> Vec<Arm> {
-        self.values
-            .iter()
-            .map(|value| base.clone().with_define(&self.name, value))
-            .collect()
+        self.values.iter().map(|value| base.clone().with_define(&self.name, value)).collect()
     }
 
     /// The values as numbers, if they all are (for a numeric x axis).
@@ -65,11 +59,7 @@ pub struct SweepTable {
 
 impl SweepTable {
     /// `results` must come from a plan whose arms are `spec.arms(base)`.
-    pub fn from_results(
-        spec: &SweepSpec,
-        base: &Arm,
-        results: &RunResults,
-    ) -> Result<SweepTable, BenchError> {
+    pub fn from_results(spec: &SweepSpec, base: &Arm, results: &RunResults) -> Result<SweepTable, BenchError> {
         if results.arms != spec.arms(base) {
             return Err(BenchError::InvalidPlan(format!(
                 "these results are not a sweep of {} over {}",
@@ -82,17 +72,12 @@ impl SweepTable {
             .iter()
             .enumerate()
             .map(|(w, workload)| {
-                let summaries = (0..results.arms.len())
-                    .filter_map(|a| Summary::of(&results.cell(w, a).values()))
-                    .collect();
+                let summaries =
+                    (0..results.arms.len()).filter_map(|a| Summary::of(&results.cell(w, a).values())).collect();
                 (workload.name.clone(), summaries)
             })
             .collect();
-        Ok(SweepTable {
-            spec: spec.clone(),
-            subject: base.label(),
-            rows,
-        })
+        Ok(SweepTable { spec: spec.clone(), subject: base.label(), rows })
     }
 
     /// Mean ± std dev per workload (rows) and value (columns).
@@ -104,21 +89,13 @@ impl SweepTable {
             .iter()
             .map(|(workload, summaries)| {
                 let mut cells = vec![Cell::plain(workload.clone())];
-                cells.extend(
-                    summaries
-                        .iter()
-                        .map(|s| Cell::plain(format_mean_stdev(s.mean, s.stdev))),
-                );
+                cells.extend(summaries.iter().map(|s| Cell::plain(format_mean_stdev(s.mean, s.stdev))));
                 cells
             })
             .collect();
         let mut right = vec![true; headers.len()];
         right[0] = false;
-        let table = TextTable {
-            headers,
-            right,
-            rows,
-        };
+        let table = TextTable { headers, right, rows };
         let mut lines = vec![format!("Sweep of {} for {}", self.spec.name, self.subject)];
         lines.extend(table.render("  ", false));
         lines.push(String::new());
@@ -137,11 +114,7 @@ impl SweepTable {
             .iter()
             .map(|(workload, summaries)| Series {
                 name: workload.clone(),
-                points: xs
-                    .iter()
-                    .copied()
-                    .zip(summaries.iter().map(|s| s.mean))
-                    .collect(),
+                points: xs.iter().copied().zip(summaries.iter().map(|s| s.mean)).collect(),
             })
             .collect();
         LinePlot {
@@ -176,10 +149,7 @@ mod tests {
         assert_eq!(labels[0], "fastpath,_FASTPATH_MAX=1");
         assert_eq!(labels[3], "fastpath,_FASTPATH_MAX=100");
         for bad in ["X=1,,2", "X=1,1", "X", "9X=1"] {
-            assert!(
-                matches!(parse_sweep(bad), Err(BenchError::BadDefine { .. })),
-                "{bad}"
-            );
+            assert!(matches!(parse_sweep(bad), Err(BenchError::BadDefine { .. })), "{bad}");
         }
     }
 
@@ -187,11 +157,7 @@ mod tests {
         let arms = spec.arms(base);
         let workloads: Vec<Workload> = ["deepcopy", "deepcopy_memo"]
             .iter()
-            .map(|name| Workload {
-                name: name.to_string(),
-                file: "trio.py".into(),
-                suite: "trio".into(),
-            })
+            .map(|name| Workload { name: name.to_string(), file: "trio.py".into(), suite: "trio".into() })
             .collect();
         let mut cells = Vec::new();
         for w in 0..workloads.len() {
@@ -214,13 +180,7 @@ mod tests {
                 });
             }
         }
-        RunResults {
-            settings: Preset::Fast.settings(),
-            workloads,
-            arms,
-            cells,
-            duration: Default::default(),
-        }
+        RunResults { settings: Preset::Fast.settings(), workloads, arms, cells, duration: Default::default() }
     }
 
     #[test]
@@ -229,18 +189,9 @@ mod tests {
         let base = Arm::rustpython("fastpath", "dict");
         let table = SweepTable::from_results(&spec, &base, &results(&spec, &base)).expect("sweep");
         let text = table.render_text();
-        assert!(
-            text.starts_with("Sweep of _FASTPATH_MAX for fastpath"),
-            "{text}"
-        );
-        assert!(
-            text.contains("_FASTPATH_MAX =") && text.contains("100"),
-            "{text}"
-        );
-        assert!(
-            text.contains("1.01 ms ± 0.01 ms") && text.contains("251 us ± 2 us"),
-            "{text}"
-        );
+        assert!(text.starts_with("Sweep of _FASTPATH_MAX for fastpath"), "{text}");
+        assert!(text.contains("_FASTPATH_MAX =") && text.contains("100"), "{text}");
+        assert!(text.contains("1.01 ms ± 0.01 ms") && text.contains("251 us ± 2 us"), "{text}");
         let plot = table.plot();
         assert!(plot.x_categories.is_none());
         let (x, y) = plot.series[1].points[0];
@@ -257,9 +208,6 @@ mod tests {
         let spec = parse_sweep("_USE_FAST=True,False").expect("valid");
         let base = Arm::rustpython("fastpath", "dict");
         let table = SweepTable::from_results(&spec, &base, &results(&spec, &base)).expect("sweep");
-        assert_eq!(
-            table.plot().x_categories,
-            Some(vec!["True".to_string(), "False".to_string()])
-        );
+        assert_eq!(table.plot().x_categories, Some(vec!["True".to_string(), "False".to_string()]));
     }
 }

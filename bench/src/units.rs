@@ -8,21 +8,11 @@ const TIME_UNITS: [&str; 4] = ["sec", "ms", "us", "ns"];
 /// digits of the first value, e.g. `2.81 ms`, `26.3 us`, `170 us`.
 pub fn format_timedeltas(values: &[f64]) -> Vec<String> {
     let reference = values.first().map_or(0.0, |v| v.abs());
-    let exponent = (-9..=2)
-        .rev()
-        .find(|i| reference >= 10f64.powi(*i))
-        .unwrap_or(-9);
+    let exponent = (-9..=2).rev().find(|i| reference >= 10f64.powi(*i)).unwrap_or(-9);
     let precision = (2 - exponent.rem_euclid(3)) as usize;
-    let k = if exponent < 0 {
-        (-exponent.div_euclid(3)) as usize
-    } else {
-        0
-    };
+    let k = if exponent < 0 { (-exponent.div_euclid(3)) as usize } else { 0 };
     let factor = 10f64.powi(3 * k as i32);
-    values
-        .iter()
-        .map(|v| format!("{:.*} {}", precision, v * factor, TIME_UNITS[k]))
-        .collect()
+    values.iter().map(|v| format!("{:.*} {}", precision, v * factor, TIME_UNITS[k])).collect()
 }
 
 pub fn format_timedelta(seconds: f64) -> String {

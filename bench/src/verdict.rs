@@ -61,16 +61,8 @@ pub fn compare(baseline: &[f64], changed: &[f64]) -> Comparison {
     let norm_mean = stats::mean(changed) / stats::mean(baseline);
     let test = stats::welch_t_test(baseline, changed);
     let significant = test.is_none_or(|t| t.significant);
-    let verdict = if significant {
-        Verdict::from_norm_mean(norm_mean)
-    } else {
-        Verdict::NotSignificant
-    };
-    Comparison {
-        norm_mean,
-        test,
-        verdict,
-    }
+    let verdict = if significant { Verdict::from_norm_mean(norm_mean) } else { Verdict::NotSignificant };
+    Comparison { norm_mean, test, verdict }
 }
 
 /// Geometric mean of normalized means, as a verdict without significance
@@ -83,31 +75,17 @@ pub fn geometric_mean_verdict(norm_means: &[f64]) -> Option<(f64, Verdict)> {
 /// A reason to distrust a result, worded as pyperf words it.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Warning {
-    NotEnoughValues {
-        count: usize,
-    },
-    HighStdev {
-        stdev: f64,
-        mean: f64,
-    },
-    Outlier {
-        which: &'static str,
-        value: f64,
-        mean: f64,
-    },
-    ShortRawValue {
-        raw: f64,
-    },
+    NotEnoughValues { count: usize },
+    HighStdev { stdev: f64, mean: f64 },
+    Outlier { which: &'static str, value: f64, mean: f64 },
+    ShortRawValue { raw: f64 },
 }
 
 impl fmt::Display for Warning {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Warning::NotEnoughValues { count } => {
-                write!(
-                    f,
-                    "not enough values ({count}); at least 2 are needed for a t-test"
-                )
+                write!(f, "not enough values ({count}); at least 2 are needed for a t-test")
             }
             Warning::HighStdev { stdev, mean } => write!(
                 f,
@@ -128,11 +106,7 @@ impl fmt::Display for Warning {
                 )
             }
             Warning::ShortRawValue { raw } => {
-                write!(
-                    f,
-                    "the shortest raw value is only {}",
-                    format_timedelta(*raw)
-                )
+                write!(f, "the shortest raw value is only {}", format_timedelta(*raw))
             }
         }
     }
@@ -143,19 +117,14 @@ impl fmt::Display for Warning {
 pub fn check_values(values: &[f64], loops: u64) -> Vec<Warning> {
     let mut warnings = Vec::new();
     if values.len() < 2 {
-        warnings.push(Warning::NotEnoughValues {
-            count: values.len(),
-        });
+        warnings.push(Warning::NotEnoughValues { count: values.len() });
     }
     let Some(summary) = stats::Summary::of(values) else {
         return warnings;
     };
     let mean = summary.mean;
     if values.len() >= 2 && summary.stdev >= 0.1 * mean {
-        warnings.push(Warning::HighStdev {
-            stdev: summary.stdev,
-            mean,
-        });
+        warnings.push(Warning::HighStdev { stdev: summary.stdev, mean });
     }
     for (which, value) in [("minimum", summary.min), ("maximum", summary.max)] {
         if ((value - mean) / mean).abs() >= 0.5 {
@@ -213,22 +182,14 @@ mod tests {
 
         let noisy = check_values(&[1.0, 1.0, 1.0, 2.6], 1);
         let text: Vec<String> = noisy.iter().map(ToString::to_string).collect();
+        assert!(text[0].starts_with("the standard deviation (800 ms) is 57% of the mean (1.40 sec)"), "{text:?}");
         assert!(
-            text[0].starts_with("the standard deviation (800 ms) is 57% of the mean (1.40 sec)"),
-            "{text:?}"
-        );
-        assert!(
-            text.contains(
-                &"the maximum (2.60 sec) is 86% greater than the mean (1.40 sec)".to_string()
-            ),
+            text.contains(&"the maximum (2.60 sec) is 86% greater than the mean (1.40 sec)".to_string()),
             "{text:?}"
         );
 
         let short = check_values(&[2e-6, 2e-6], 100);
-        assert_eq!(
-            short[0].to_string(),
-            "the shortest raw value is only 200 us"
-        );
+        assert_eq!(short[0].to_string(), "the shortest raw value is only 200 us");
 
         let single = check_values(&[1.0], 1);
         assert_eq!(single, [Warning::NotEnoughValues { count: 1 }]);

@@ -21,11 +21,7 @@ pub const ALL: &str = "all";
 /// Built-in suites: (suite name, file name, source).
 const BUILTIN_SOURCES: &[(&str, &str, &str)] = &[
     ("trio", "trio.py", include_str!("../workloads/trio.py")),
-    (
-        "structures",
-        "structures.py",
-        include_str!("../workloads/structures.py"),
-    ),
+    ("structures", "structures.py", include_str!("../workloads/structures.py")),
 ];
 
 /// One benchmark: the function `bench_<name>` of a workload file.
@@ -59,71 +55,37 @@ pub fn scan_bench_functions(source: &str) -> Vec<String> {
 pub fn builtin_workload_names() -> Vec<(&'static str, String)> {
     BUILTIN_SOURCES
         .iter()
-        .flat_map(|(suite, _, source)| {
-            scan_bench_functions(source)
-                .into_iter()
-                .map(move |name| (*suite, name))
-        })
+        .flat_map(|(suite, _, source)| scan_bench_functions(source).into_iter().map(move |name| (*suite, name)))
         .collect()
 }
 
 /// The workloads of a user-supplied Python file; the suite is the file stem.
 pub fn workloads_from_file(path: &Path) -> Result<Vec<Workload>, BenchError> {
-    let source = fs::read_to_string(path).map_err(|source| BenchError::WorkloadFileNotFound {
-        path: path.to_path_buf(),
-        source,
-    })?;
+    let source = fs::read_to_string(path)
+        .map_err(|source| BenchError::WorkloadFileNotFound { path: path.to_path_buf(), source })?;
     let names = scan_bench_functions(&source);
     if names.is_empty() {
-        return Err(BenchError::NoBenchFunctions {
-            path: path.to_path_buf(),
-        });
+        return Err(BenchError::NoBenchFunctions { path: path.to_path_buf() });
     }
     // The driver may run in another working directory.
-    let file = path
-        .canonicalize()
-        .map_err(|source| BenchError::WorkloadFileNotFound {
-            path: path.to_path_buf(),
-            source,
-        })?;
-    let suite = path
-        .file_stem()
-        .map(|stem| stem.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "file".to_string());
-    Ok(names
-        .into_iter()
-        .map(|name| Workload {
-            name,
-            file: file.clone(),
-            suite: suite.clone(),
-        })
-        .collect())
+    let file =
+        path.canonicalize().map_err(|source| BenchError::WorkloadFileNotFound { path: path.to_path_buf(), source })?;
+    let suite = path.file_stem().map(|stem| stem.to_string_lossy().into_owned()).unwrap_or_else(|| "file".to_string());
+    Ok(names.into_iter().map(|name| Workload { name, file: file.clone(), suite: suite.clone() }).collect())
 }
 
 /// Resolves requested names against a catalogue, in the order requested and
 /// without duplicates. Each name is a workload, a suite (all its workloads) or
 /// [`ALL`]; nothing requested means [`DEFAULT_SUITE`].
-pub fn select_workloads(
-    catalogue: &[Workload],
-    requested: &[String],
-) -> Result<Vec<Workload>, BenchError> {
+pub fn select_workloads(catalogue: &[Workload], requested: &[String]) -> Result<Vec<Workload>, BenchError> {
     let default = [DEFAULT_SUITE.to_string()];
-    let requested = if requested.is_empty() {
-        &default[..]
-    } else {
-        requested
-    };
+    let requested = if requested.is_empty() { &default[..] } else { requested };
     let mut selected: Vec<Workload> = Vec::new();
     for name in requested {
-        let matches: Vec<&Workload> = catalogue
-            .iter()
-            .filter(|w| name == ALL || &w.name == name || &w.suite == name)
-            .collect();
+        let matches: Vec<&Workload> =
+            catalogue.iter().filter(|w| name == ALL || &w.name == name || &w.suite == name).collect();
         if matches.is_empty() {
-            return Err(BenchError::UnknownWorkload {
-                name: name.clone(),
-                valid: valid_names(catalogue),
-            });
+            return Err(BenchError::UnknownWorkload { name: name.clone(), valid: valid_names(catalogue) });
         }
         for workload in matches {
             if !selected.contains(workload) {
@@ -157,10 +119,7 @@ pub struct BenchFiles {
 
 impl BenchFiles {
     pub fn materialize() -> Result<Self, BenchError> {
-        let dir = tempfile::Builder::new()
-            .prefix("copylab-bench-")
-            .tempdir()
-            .map_err(BenchError::Materialize)?;
+        let dir = tempfile::Builder::new().prefix("copylab-bench-").tempdir().map_err(BenchError::Materialize)?;
         let driver = dir.path().join("driver.py");
         fs::write(&driver, DRIVER_PY).map_err(BenchError::Materialize)?;
         let workloads_dir = dir.path().join("workloads");
@@ -169,21 +128,13 @@ impl BenchFiles {
         for (suite, file_name, source) in BUILTIN_SOURCES {
             let file = workloads_dir.join(file_name);
             fs::write(&file, source).map_err(BenchError::Materialize)?;
-            builtin.extend(
-                scan_bench_functions(source)
-                    .into_iter()
-                    .map(|name| Workload {
-                        name,
-                        file: file.clone(),
-                        suite: suite.to_string(),
-                    }),
-            );
+            builtin.extend(scan_bench_functions(source).into_iter().map(|name| Workload {
+                name,
+                file: file.clone(),
+                suite: suite.to_string(),
+            }));
         }
-        Ok(BenchFiles {
-            dir,
-            driver,
-            builtin,
-        })
+        Ok(BenchFiles { dir, driver, builtin })
     }
 
     pub fn dir(&self) -> &Path {
@@ -201,16 +152,8 @@ impl BenchFiles {
     /// Writes a copy.py variant as `<dir>/variants/<name>/copy.py` (for
     /// [`crate::Arm::copy_py`] of CPython arms) and returns its path.
     pub fn write_copy_py(&self, name: &str, source: &str) -> Result<PathBuf, BenchError> {
-        let safe: String = name
-            .chars()
-            .map(|c| {
-                if c.is_ascii_alphanumeric() || c == '_' || c == '-' {
-                    c
-                } else {
-                    '_'
-                }
-            })
-            .collect();
+        let safe: String =
+            name.chars().map(|c| if c.is_ascii_alphanumeric() || c == '_' || c == '-' { c } else { '_' }).collect();
         let variant_dir = self.dir.path().join("variants").join(safe);
         fs::create_dir_all(&variant_dir).map_err(BenchError::Materialize)?;
         let path = variant_dir.join("copy.py");
@@ -233,19 +176,12 @@ mod tests {
     #[test]
     fn builtin_catalogue_has_the_trio_and_the_structures() {
         let names = builtin_workload_names();
-        let trio: Vec<&str> = names
-            .iter()
-            .filter(|(suite, _)| *suite == "trio")
-            .map(|(_, name)| name.as_str())
-            .collect();
+        let trio: Vec<&str> =
+            names.iter().filter(|(suite, _)| *suite == "trio").map(|(_, name)| name.as_str()).collect();
         assert_eq!(trio, ["deepcopy", "deepcopy_reduce", "deepcopy_memo"]);
         let structures = names.iter().filter(|(suite, _)| *suite == "structures");
         assert_eq!(structures.count(), 12);
-        assert!(
-            names
-                .iter()
-                .any(|(_, name)| name == "ten_shared_combined_s3")
-        );
+        assert!(names.iter().any(|(_, name)| name == "ten_shared_combined_s3"));
     }
 
     #[test]
@@ -254,31 +190,11 @@ mod tests {
         let catalogue = files.builtin_workloads();
         let trio = select_workloads(catalogue, &[]).expect("default");
         assert_eq!(trio.len(), 3);
-        let mixed = select_workloads(
-            catalogue,
-            &[
-                "deepcopy_memo".into(),
-                "trio".into(),
-                "ten_combined_s1".into(),
-            ],
-        )
-        .expect("mixed");
+        let mixed = select_workloads(catalogue, &["deepcopy_memo".into(), "trio".into(), "ten_combined_s1".into()])
+            .expect("mixed");
         let names: Vec<&str> = mixed.iter().map(|w| w.name.as_str()).collect();
-        assert_eq!(
-            names,
-            [
-                "deepcopy_memo",
-                "deepcopy",
-                "deepcopy_reduce",
-                "ten_combined_s1"
-            ]
-        );
-        assert_eq!(
-            select_workloads(catalogue, &["all".into()])
-                .expect("all")
-                .len(),
-            15
-        );
+        assert_eq!(names, ["deepcopy_memo", "deepcopy", "deepcopy_reduce", "ten_combined_s1"]);
+        assert_eq!(select_workloads(catalogue, &["all".into()]).expect("all").len(), 15);
         assert!(files.driver().is_file());
         assert!(trio.iter().all(|w| w.file.is_file()));
     }
@@ -286,14 +202,10 @@ mod tests {
     #[test]
     fn unknown_workload_lists_valid_names() {
         let files = BenchFiles::materialize().expect("materialize");
-        let err =
-            select_workloads(files.builtin_workloads(), &["deepcpy".into()]).expect_err("unknown");
+        let err = select_workloads(files.builtin_workloads(), &["deepcpy".into()]).expect_err("unknown");
         let message = err.to_string();
         assert!(message.contains("unknown workload 'deepcpy'"), "{message}");
-        assert!(
-            message.contains("deepcopy_reduce") && message.contains("trio"),
-            "{message}"
-        );
+        assert!(message.contains("deepcopy_reduce") && message.contains("trio"), "{message}");
     }
 
     #[test]

@@ -9,9 +9,8 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use copylab_bench::{
-    Arm, BenchError, BenchFiles, CPythonLauncher, Job, Launcher, Mode, Plan, Report, Settings,
-    SilentProgress, SweepTable, TerminalOptions, Workload, markdown, parse_sweep, run_plan,
-    select_workloads, terminal,
+    Arm, BenchError, BenchFiles, CPythonLauncher, Job, Launcher, Mode, Plan, Report, Settings, SilentProgress,
+    SweepTable, TerminalOptions, Workload, markdown, parse_sweep, run_plan, select_workloads, terminal,
 };
 
 const PYTHON: &str = "python3";
@@ -28,39 +27,22 @@ fn require_python() {
 }
 
 fn job(files: &BenchFiles, arm: Arm, workload: Workload, mode: Mode) -> Job {
-    Job {
-        arm,
-        workload,
-        mode,
-        values: 1,
-        warmups: 0,
-        driver: files.driver().to_path_buf(),
-        worker: Some(0),
-    }
+    Job { arm, workload, mode, values: 1, warmups: 0, driver: files.driver().to_path_buf(), worker: Some(0) }
 }
 
 fn builtin(files: &BenchFiles, name: &str) -> Workload {
-    select_workloads(files.builtin_workloads(), &[name.to_string()])
-        .expect("builtin")
-        .remove(0)
+    select_workloads(files.builtin_workloads(), &[name.to_string()]).expect("builtin").remove(0)
 }
 
 fn user_workload(dir: &Path, name: &str, source: &str) -> Workload {
     let file = dir.join("user_workloads.py");
     fs::write(&file, source).expect("write workload");
-    Workload {
-        name: name.into(),
-        file,
-        suite: "user_workloads".into(),
-    }
+    Workload { name: name.into(), file, suite: "user_workloads".into() }
 }
 
 fn stdlib_copy_py() -> String {
     let output = Command::new(PYTHON)
-        .args([
-            "-c",
-            "import copy, sys; sys.stdout.write(open(copy.__file__).read())",
-        ])
+        .args(["-c", "import copy, sys; sys.stdout.write(open(copy.__file__).read())"])
         .output()
         .expect("read stdlib copy.py");
     String::from_utf8(output.stdout).expect("utf-8")
@@ -73,23 +55,11 @@ fn trio_end_to_end_on_cpython() {
     let workloads = select_workloads(files.builtin_workloads(), &[]).expect("trio");
     // The same copy.py twice: once as CPython's own module, once loaded by
     // the driver through --copy-py, as a variant would be.
-    let loaded = files
-        .write_copy_py("stdlib", &stdlib_copy_py())
-        .expect("variant");
-    let arms = vec![
-        Arm::cpython(PYTHON, "stdlib", None),
-        Arm::cpython(PYTHON, "loaded", Some(loaded)),
-    ];
-    let settings = Settings {
-        processes: 2,
-        values: 3,
-        warmups: 1,
-        min_time: 0.02,
-        loops: None,
-    };
+    let loaded = files.write_copy_py("stdlib", &stdlib_copy_py()).expect("variant");
+    let arms = vec![Arm::cpython(PYTHON, "stdlib", None), Arm::cpython(PYTHON, "loaded", Some(loaded))];
+    let settings = Settings { processes: 2, values: 3, warmups: 1, min_time: 0.02, loops: None };
     let plan = Plan::new(workloads, arms, settings).expect("plan");
-    let results =
-        run_plan(&plan, files.driver(), &CPythonLauncher, &mut SilentProgress).expect("run");
+    let results = run_plan(&plan, files.driver(), &CPythonLauncher, &mut SilentProgress).expect("run");
 
     for cell in &results.cells {
         assert!(cell.loops >= 1);
@@ -110,22 +80,9 @@ fn trio_end_to_end_on_cpython() {
     let report = Report::from_results(&results);
     for section in &report.sections {
         let median = section.rows[0].summary.median;
-        println!(
-            "CPython median {}: {}",
-            section.workload,
-            copylab_bench::units::format_timedelta(median)
-        );
+        println!("CPython median {}: {}", section.workload, copylab_bench::units::format_timedelta(median));
     }
-    println!(
-        "{}",
-        terminal::render(
-            &report,
-            TerminalOptions {
-                color: false,
-                memory: true
-            }
-        )
-    );
+    println!("{}", terminal::render(&report, TerminalOptions { color: false, memory: true }));
     println!("{}", markdown::render(&report, true));
 }
 
@@ -146,33 +103,16 @@ fn copy_py_is_loaded_as_copy_and_defines_apply() {
     );
     let copy_py = files.write_copy_py("stub", &stub).expect("stub");
     let arm = Arm::cpython(PYTHON, "stub", Some(copy_py)).with_define("_FASTPATH_MAX", "7");
-    let job = job(
-        &files,
-        arm.clone(),
-        builtin(&files, "deepcopy_reduce"),
-        Mode::Loops(3),
-    );
+    let job = job(&files, arm.clone(), builtin(&files, "deepcopy_reduce"), Mode::Loops(3));
     let output = CPythonLauncher.run(&job).expect("stub run");
     assert_eq!(output.loops, 3);
     let calls = fs::read_to_string(&marker).expect("the stub's deepcopy was called");
     assert!(calls.lines().count() >= 3, "{calls}");
-    assert!(
-        calls.lines().all(|line| line == "stub deepcopy 7"),
-        "{calls}"
-    );
+    assert!(calls.lines().all(|line| line == "stub deepcopy 7"), "{calls}");
 
     let missing = arm.with_define("_NO_SUCH_CONSTANT", "1");
-    let err = CPythonLauncher
-        .run(&Job {
-            arm: missing,
-            ..job
-        })
-        .expect_err("missing constant");
-    assert!(
-        err.to_string()
-            .contains("the copy module has no constant _NO_SUCH_CONSTANT"),
-        "{err}"
-    );
+    let err = CPythonLauncher.run(&Job { arm: missing, ..job }).expect_err("missing constant");
+    assert!(err.to_string().contains("the copy module has no constant _NO_SUCH_CONSTANT"), "{err}");
 }
 
 fn expect_driver_error(job: &Job, expected: &[&str]) {
@@ -194,48 +134,27 @@ fn driver_errors_are_clear_and_fail_the_worker() {
     unknown.name = "nope".into();
     expect_driver_error(
         &job(&files, arm.clone(), unknown, Mode::Loops(1)),
-        &[
-            "unknown workload 'nope'",
-            "available: deepcopy, deepcopy_memo, deepcopy_reduce",
-        ],
+        &["unknown workload 'nope'", "available: deepcopy, deepcopy_memo, deepcopy_reduce"],
     );
 
     let dir = tempfile::tempdir().expect("tempdir");
     let syntax = user_workload(dir.path(), "x", "def bench_x(:\n    pass\n");
-    expect_driver_error(
-        &job(&files, arm.clone(), syntax, Mode::Loops(1)),
-        &["has a syntax error at line 1"],
-    );
+    expect_driver_error(&job(&files, arm.clone(), syntax, Mode::Loops(1)), &["has a syntax error at line 1"]);
 
     let raising = user_workload(dir.path(), "boom", "def bench_boom():\n    1 / 0\n");
     expect_driver_error(
-        &job(
-            &files,
-            arm.clone(),
-            raising.clone(),
-            Mode::Calibrate { min_time: 0.01 },
-        ),
+        &job(&files, arm.clone(), raising.clone(), Mode::Calibrate { min_time: 0.01 }),
         &["workload 'boom' raised", "ZeroDivisionError"],
     );
 
-    let import_fails = user_workload(
-        dir.path(),
-        "x",
-        "import no_such_module\ndef bench_x():\n    pass\n",
-    );
+    let import_fails = user_workload(dir.path(), "x", "import no_such_module\ndef bench_x():\n    pass\n");
     expect_driver_error(
         &job(&files, arm.clone(), import_fails, Mode::Loops(1)),
         &["raised while being imported", "no_such_module"],
     );
 
-    let gone = Workload {
-        file: PathBuf::from("/nonexistent/w.py"),
-        ..raising
-    };
-    expect_driver_error(
-        &job(&files, arm, gone, Mode::Loops(1)),
-        &["workload file not found: /nonexistent/w.py"],
-    );
+    let gone = Workload { file: PathBuf::from("/nonexistent/w.py"), ..raising };
+    expect_driver_error(&job(&files, arm, gone, Mode::Loops(1)), &["workload file not found: /nonexistent/w.py"]);
 }
 
 #[test]
@@ -243,16 +162,11 @@ fn every_structures_workload_runs() {
     require_python();
     let files = BenchFiles::materialize().expect("materialize");
     let arm = Arm::cpython(PYTHON, "stdlib", None);
-    let structures =
-        select_workloads(files.builtin_workloads(), &["structures".into()]).expect("suite");
+    let structures = select_workloads(files.builtin_workloads(), &["structures".into()]).expect("suite");
     assert_eq!(structures.len(), 12);
     for workload in structures {
         let name = workload.name.clone();
-        let job = Job {
-            values: 3,
-            warmups: 1,
-            ..job(&files, arm.clone(), workload, Mode::Loops(1))
-        };
+        let job = Job { values: 3, warmups: 1, ..job(&files, arm.clone(), workload, Mode::Loops(1)) };
         let output = CPythonLauncher.run(&job).expect(&name);
         // Sized for 10 us - 2 ms per call on CPython; the fastest of three
         // values, with a wide margin, so a busy machine does not fail this.
@@ -265,11 +179,7 @@ fn every_structures_workload_runs() {
 fn shared_structures_really_share_and_cycle() {
     require_python();
     let files = BenchFiles::materialize().expect("materialize");
-    let dir = builtin(&files, "ten_shared_combined_s1")
-        .file
-        .parent()
-        .expect("dir")
-        .to_path_buf();
+    let dir = builtin(&files, "ten_shared_combined_s1").file.parent().expect("dir").to_path_buf();
     let check = "import copy, structures\n\
         s = structures.build(1, True)\n\
         c = copy.deepcopy(s)\n\
@@ -280,12 +190,7 @@ fn shared_structures_really_share_and_cycle() {
         assert separate[0][-1] is not separate[4]['shared'][0]\n\
         plain = structures.build(1, False)\n\
         assert len({id(x) for x in plain}) == 10\n";
-    let status = Command::new(PYTHON)
-        .arg("-c")
-        .arg(check)
-        .current_dir(dir)
-        .status()
-        .expect("python");
+    let status = Command::new(PYTHON).arg("-c").arg(check).current_dir(dir).status().expect("python");
     assert!(status.success());
 }
 
@@ -295,23 +200,14 @@ fn sweep_svg_and_markdown_parse_in_python() {
     let spec = parse_sweep("_FASTPATH_MAX=1,5,20,100").expect("sweep");
     let base = Arm::rustpython("fastpath", "dict");
     let plan = Plan::new(
-        vec![
-            common::workload("deepcopy"),
-            common::workload("deepcopy_memo"),
-        ],
+        vec![common::workload("deepcopy"), common::workload("deepcopy_memo")],
         spec.arms(&base),
         common::settings(),
     )
     .expect("plan");
     let launcher = common::FakeLauncher::default();
     let results = run_plan(&plan, "/d.py".as_ref(), &launcher, &mut SilentProgress).expect("run");
-    assert!(
-        launcher
-            .jobs
-            .borrow()
-            .iter()
-            .any(|j| j.define_args().contains(&"_FASTPATH_MAX=20".into()))
-    );
+    assert!(launcher.jobs.borrow().iter().any(|j| j.define_args().contains(&"_FASTPATH_MAX=20".into())));
     let table = SweepTable::from_results(&spec, &base, &results).expect("table");
     let dir = tempfile::tempdir().expect("tempdir");
     let svg = dir.path().join("sweep.svg");
@@ -321,11 +217,7 @@ fn sweep_svg_and_markdown_parse_in_python() {
         assert root.tag == '{http://www.w3.org/2000/svg}svg', root.tag\n\
         lines = root.findall('{http://www.w3.org/2000/svg}polyline')\n\
         assert len(lines) == 2, lines\n";
-    let status = Command::new(PYTHON)
-        .args(["-c", check])
-        .arg(&svg)
-        .status()
-        .expect("python");
+    let status = Command::new(PYTHON).args(["-c", check]).arg(&svg).status().expect("python");
     assert!(status.success(), "the SVG does not parse as XML");
     println!("{}", table.render_text());
 }

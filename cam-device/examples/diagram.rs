@@ -3,9 +3,7 @@
 use cam_device::{DiagramFormat, render};
 
 fn main() {
-    let format = std::env::args()
-        .nth(1)
-        .unwrap_or_else(|| String::from("svg"));
+    let format = std::env::args().nth(1).unwrap_or_else(|| String::from("svg"));
     match format.parse::<DiagramFormat>() {
         Ok(format) => print!("{}", render(format)),
         Err(error) => {

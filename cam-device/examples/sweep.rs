@@ -15,12 +15,6 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     print!("{}", render_sweep(&points));
 
     let stats = replay(&trace, &config)?;
-    print!(
-        "\n{}\n{}",
-        stats.render_table(),
-        CostModel::new(&config, memo_share)?
-            .report(&stats)
-            .render_table()
-    );
+    print!("\n{}\n{}", stats.render_table(), CostModel::new(&config, memo_share)?.report(&stats).render_table());
     Ok(())
 }

@@ -44,30 +44,17 @@ impl CamArray {
     const MAX_PREALLOCATED_ROWS: usize = 4096;
 
     pub(crate) fn new(capacity: usize, key_bits: u32) -> Self {
-        let key_mask = if key_bits >= 64 {
-            u64::MAX
-        } else {
-            (1u64 << key_bits) - 1
-        };
-        Self {
-            rows: HashMap::with_capacity(capacity.min(Self::MAX_PREALLOCATED_ROWS)),
-            capacity,
-            key_mask,
-        }
+        let key_mask = if key_bits >= 64 { u64::MAX } else { (1u64 << key_bits) - 1 };
+        Self { rows: HashMap::with_capacity(capacity.min(Self::MAX_PREALLOCATED_ROWS)), capacity, key_mask }
     }
 
     fn word(&self, tag: u16, key: u64) -> MatchWord {
-        MatchWord {
-            tag,
-            low_key: key & self.key_mask,
-        }
+        MatchWord { tag, low_key: key & self.key_mask }
     }
 
     pub(crate) fn search(&self, tag: u16, key: u64) -> Search {
         match self.rows.get(&self.word(tag, key)) {
-            Some(row) if row.full_key == key => Search::Hit {
-                position: row.position,
-            },
+            Some(row) if row.full_key == key => Search::Hit { position: row.position },
             Some(_) => Search::Alias,
             None => Search::Miss,
         }
@@ -85,13 +72,7 @@ impl CamArray {
     /// [`CamArray::is_full`], so no live row is ever overwritten.
     pub(crate) fn write(&mut self, tag: u16, key: u64, position: usize) {
         debug_assert!(!self.is_full());
-        let previous = self.rows.insert(
-            self.word(tag, key),
-            Row {
-                full_key: key,
-                position,
-            },
-        );
+        let previous = self.rows.insert(self.word(tag, key), Row { full_key: key, position });
         debug_assert!(previous.is_none());
     }
 
@@ -116,16 +97,8 @@ mod tests {
         let mut cam = CamArray::new(4, 4);
         cam.write(1, 0x10, 0);
         assert_eq!(cam.search(1, 0x10), Search::Hit { position: 0 });
-        assert_eq!(
-            cam.search(1, 0x20),
-            Search::Alias,
-            "same low 4 bits, different key"
-        );
-        assert_eq!(
-            cam.search(2, 0x10),
-            Search::Miss,
-            "another tag never matches"
-        );
+        assert_eq!(cam.search(1, 0x20), Search::Alias, "same low 4 bits, different key");
+        assert_eq!(cam.search(2, 0x10), Search::Miss, "another tag never matches");
         assert_eq!(cam.search(1, 0x11), Search::Miss);
     }
 

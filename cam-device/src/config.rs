@@ -69,25 +69,16 @@ impl CamConfig {
             return Err(ConfigError::ZeroEntries);
         }
         if self.entries > defaults::MAX_ENTRIES {
-            return Err(ConfigError::TooManyEntries {
-                entries: self.entries,
-                max: defaults::MAX_ENTRIES,
-            });
+            return Err(ConfigError::TooManyEntries { entries: self.entries, max: defaults::MAX_ENTRIES });
         }
         if !(1..=64).contains(&self.key_bits) {
-            return Err(ConfigError::KeyBits {
-                bits: self.key_bits,
-            });
+            return Err(ConfigError::KeyBits { bits: self.key_bits });
         }
         if !(1..=defaults::MAX_TAG_BITS).contains(&self.tag_bits) {
-            return Err(ConfigError::TagBits {
-                bits: self.tag_bits,
-            });
+            return Err(ConfigError::TagBits { bits: self.tag_bits });
         }
         if !(1..=64).contains(&self.value_bits) {
-            return Err(ConfigError::ValueBits {
-                bits: self.value_bits,
-            });
+            return Err(ConfigError::ValueBits { bits: self.value_bits });
         }
         for (field, cycles) in [
             ("lookup_cycles", self.lookup_cycles),
@@ -100,9 +91,7 @@ impl CamConfig {
         }
         // `!(x > 0.0)` rather than `x <= 0.0` so that NaN is rejected too.
         if !(self.clock_ghz > 0.0 && self.clock_ghz <= 100.0) {
-            return Err(ConfigError::Clock {
-                ghz: self.clock_ghz,
-            });
+            return Err(ConfigError::Clock { ghz: self.clock_ghz });
         }
         let figures = [
             ("search_fj_per_bit", Some(self.search_fj_per_bit)),
@@ -159,103 +148,48 @@ mod tests {
 
     #[test]
     fn zero_and_huge_entries_say_what_to_use() {
-        let zero = message(CamConfig {
-            entries: 0,
-            ..CamConfig::default()
-        });
-        assert!(
-            zero.contains("at least 1 row") && zero.contains("1024"),
-            "{zero}"
-        );
-        let huge = message(CamConfig {
-            entries: (1 << 24) + 1,
-            ..CamConfig::default()
-        });
-        assert!(
-            huge.contains("16777217") && huge.contains("between 1 and 16777216"),
-            "{huge}"
-        );
-        assert_eq!(
-            CamConfig {
-                entries: 1 << 24,
-                ..CamConfig::default()
-            }
-            .validate(),
-            Ok(())
-        );
+        let zero = message(CamConfig { entries: 0, ..CamConfig::default() });
+        assert!(zero.contains("at least 1 row") && zero.contains("1024"), "{zero}");
+        let huge = message(CamConfig { entries: (1 << 24) + 1, ..CamConfig::default() });
+        assert!(huge.contains("16777217") && huge.contains("between 1 and 16777216"), "{huge}");
+        assert_eq!(CamConfig { entries: 1 << 24, ..CamConfig::default() }.validate(), Ok(()));
     }
 
     #[test]
     fn bit_widths_out_of_range_name_the_valid_range() {
         for bits in [0, 65] {
-            let text = message(CamConfig {
-                key_bits: bits,
-                ..CamConfig::default()
-            });
-            assert!(
-                text.starts_with(&format!("key_bits = {bits}")) && text.contains("1..=64"),
-                "{text}"
-            );
-            let text = message(CamConfig {
-                value_bits: bits,
-                ..CamConfig::default()
-            });
-            assert!(
-                text.contains("value_bits") && text.contains("1..=64"),
-                "{text}"
-            );
+            let text = message(CamConfig { key_bits: bits, ..CamConfig::default() });
+            assert!(text.starts_with(&format!("key_bits = {bits}")) && text.contains("1..=64"), "{text}");
+            let text = message(CamConfig { value_bits: bits, ..CamConfig::default() });
+            assert!(text.contains("value_bits") && text.contains("1..=64"), "{text}");
         }
         for bits in [0, 17] {
-            let text = message(CamConfig {
-                tag_bits: bits,
-                ..CamConfig::default()
-            });
+            let text = message(CamConfig { tag_bits: bits, ..CamConfig::default() });
             assert!(text.contains("1..=16") && text.contains("ASID"), "{text}");
         }
     }
 
     #[test]
     fn latencies_must_be_positive_and_bounded() {
-        let text = message(CamConfig {
-            lookup_cycles: 0,
-            ..CamConfig::default()
-        });
-        assert!(
-            text.starts_with("lookup_cycles = 0 cycles") && text.contains("1..=100000"),
-            "{text}"
-        );
-        let text = message(CamConfig {
-            clear_cycles: 100_001,
-            ..CamConfig::default()
-        });
+        let text = message(CamConfig { lookup_cycles: 0, ..CamConfig::default() });
+        assert!(text.starts_with("lookup_cycles = 0 cycles") && text.contains("1..=100000"), "{text}");
+        let text = message(CamConfig { clear_cycles: 100_001, ..CamConfig::default() });
         assert!(text.starts_with("clear_cycles"), "{text}");
     }
 
     #[test]
     fn clock_rejects_zero_negative_nan_and_infinity() {
         for ghz in [0.0, -1.0, f64::NAN, f64::INFINITY, 101.0] {
-            let text = message(CamConfig {
-                clock_ghz: ghz,
-                ..CamConfig::default()
-            });
-            assert!(
-                text.contains("not a usable clock") && text.contains("e.g. 3"),
-                "{ghz}: {text}"
-            );
+            let text = message(CamConfig { clock_ghz: ghz, ..CamConfig::default() });
+            assert!(text.contains("not a usable clock") && text.contains("e.g. 3"), "{ghz}: {text}");
         }
     }
 
     #[test]
     fn cost_figures_must_be_finite_and_non_negative() {
-        let text = message(CamConfig {
-            sw_dict_op_ns: f64::NAN,
-            ..CamConfig::default()
-        });
+        let text = message(CamConfig { sw_dict_op_ns: f64::NAN, ..CamConfig::default() });
         assert!(text.starts_with("sw_dict_op_ns = NaN"), "{text}");
-        let text = message(CamConfig {
-            sw_dict_op_pj: Some(-1.0),
-            ..CamConfig::default()
-        });
+        let text = message(CamConfig { sw_dict_op_pj: Some(-1.0), ..CamConfig::default() });
         assert!(text.starts_with("sw_dict_op_pj = -1"), "{text}");
     }
 

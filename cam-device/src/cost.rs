@@ -52,11 +52,7 @@ impl PathCycles {
             + stats.cam_clears as f64 * f64::from(config.clear_cycles);
         let spill = config.ns_to_cycles(stats.software_ops as f64 * config.spill_op_ns);
         let software_dict = config.ns_to_cycles(stats.memo_ops() as f64 * config.sw_dict_op_ns);
-        Self {
-            cam_array,
-            spill,
-            software_dict,
-        }
+        Self { cam_array, spill, software_dict }
     }
 
     /// CAM array plus spill cycles.
@@ -103,10 +99,7 @@ impl CostModel {
         if !(0.0..=1.0).contains(&memo_share) {
             return Err(CostError::MemoShare { share: memo_share });
         }
-        Ok(Self {
-            config: config.clone(),
-            memo_share,
-        })
+        Ok(Self { config: config.clone(), memo_share })
     }
 
     /// The report for one run.
@@ -181,28 +174,18 @@ impl CostReport {
             ("CAM path cycles", format!("{:.0}", self.cycles.cam_path())),
             ("  CAM array", format!("{:.0}", self.cycles.cam_array)),
             ("  spill tables", format!("{:.0}", self.cycles.spill)),
-            (
-                "software dict cycles",
-                format!("{:.0}", self.cycles.software_dict),
-            ),
+            ("software dict cycles", format!("{:.0}", self.cycles.software_dict)),
             ("cycles saved", format!("{:.0}", self.cycles_saved)),
             ("memo-op speedup k", format!("{:.2}x", self.memo_op_speedup)),
-            (
-                "CAM array energy",
-                format!("{:.1} pJ", self.cam_array_energy_pj),
-            ),
+            ("CAM array energy", format!("{:.1} pJ", self.cam_array_energy_pj)),
             ("spill energy", energy(self.spill_energy_pj)),
             ("software dict energy", energy(self.software_dict_energy_pj)),
             ("memo share s", format!("{:.1} %", 100.0 * self.memo_share)),
             ("whole-program ceiling", gain(self.amdahl_speedup)),
             ("hard limit 1/(1-s)", gain(self.amdahl_limit)),
-            (
-                "k if MMIO-attached (1 us)",
-                format!("{:.3}x", self.mmio_memo_op_speedup),
-            ),
+            ("k if MMIO-attached (1 us)", format!("{:.3}x", self.mmio_memo_op_speedup)),
         ];
-        let mut text =
-            String::from("CAM cost model (estimates; figures in cam_device::defaults)\n");
+        let mut text = String::from("CAM cost model (estimates; figures in cam_device::defaults)\n");
         for (label, value) in rows {
             let _ = writeln!(text, "  {label:<28} {value:>20}");
         }
@@ -266,10 +249,7 @@ mod tests {
         assert!(close(report.amdahl_speedup, 1.0 / (0.5 + 0.5 / k)));
         assert_eq!(report.amdahl_limit, 2.0);
         // 15 searches x 1024 rows x 72 bits x 2.89 fJ
-        assert!(close(
-            report.cam_array_energy_pj,
-            15.0 * 1024.0 * 72.0 * 2.89 / 1000.0
-        ));
+        assert!(close(report.cam_array_energy_pj, 15.0 * 1024.0 * 72.0 * 2.89 / 1000.0));
         assert_eq!(report.software_dict_energy_pj, None);
         assert!(close(report.mmio_memo_op_speedup, 0.022));
         Ok(())
@@ -280,10 +260,7 @@ mod tests {
         assert_eq!(amdahl_speedup(0.0, 10.0), 1.0);
         assert_eq!(amdahl_speedup(0.5, 2.0), 1.0 / 0.75);
         assert_eq!(amdahl_speedup(0.2, f64::INFINITY), amdahl_limit(0.2));
-        assert!(
-            amdahl_speedup(0.5, 0.5) < 1.0,
-            "a slower CAM path is a slowdown"
-        );
+        assert!(amdahl_speedup(0.5, 0.5) < 1.0, "a slower CAM path is a slowdown");
         assert_eq!(amdahl_limit(1.0), f64::INFINITY);
     }
 
@@ -298,39 +275,21 @@ mod tests {
     #[test]
     fn memo_share_must_be_a_fraction() {
         for share in [-0.1, 1.5, f64::NAN] {
-            let error = CostModel::new(&CamConfig::default(), share)
-                .err()
-                .map(|e| e.to_string());
+            let error = CostModel::new(&CamConfig::default(), share).err().map(|e| e.to_string());
             assert!(error.is_some_and(|m| m.contains("in [0, 1]")), "{share}");
         }
-        let bad = CamConfig {
-            clock_ghz: 0.0,
-            ..CamConfig::default()
-        };
-        assert!(matches!(
-            CostModel::new(&bad, 0.5),
-            Err(CostError::Config(_))
-        ));
+        let bad = CamConfig { clock_ghz: 0.0, ..CamConfig::default() };
+        assert!(matches!(CostModel::new(&bad, 0.5), Err(CostError::Config(_))));
     }
 
     #[test]
     fn renders_table_and_json_with_unmodelled_energy_as_null() -> Result<(), CostError> {
-        let stats = CamStats {
-            lookups: 1,
-            cam_searches: 1,
-            ..CamStats::default()
-        };
+        let stats = CamStats { lookups: 1, cam_searches: 1, ..CamStats::default() };
         let report = CostModel::new(&CamConfig::default(), 1.0)?.report(&stats);
         let json = report.to_json();
-        assert!(
-            json.contains(r#""software_dict_energy_pj": null"#)
-                && json.contains(r#""amdahl_limit": null"#)
-        );
+        assert!(json.contains(r#""software_dict_energy_pj": null"#) && json.contains(r#""amdahl_limit": null"#));
         let table = report.render_table();
-        assert!(
-            table.contains("not modelled") && table.contains("10-20 %"),
-            "{table}"
-        );
+        assert!(table.contains("not modelled") && table.contains("10-20 %"), "{table}");
         Ok(())
     }
 }

@@ -130,13 +130,10 @@ pub const LITERATURE_WHOLE_PROGRAM_GAIN_MAX: f64 = 0.20;
 /// 9,063,749 B2, "Hardware support for hashtables in dynamic languages") keeps a master
 /// table in software and pushes entries to the hardware table on a miss. The emulator's
 /// spill table and refill-on-spill-hit follow it.
-pub const SPILL_DESIGN_SOURCE: &str =
-    "US 9,063,749 B2, Hardware support for hashtables in dynamic languages";
+pub const SPILL_DESIGN_SOURCE: &str = "US 9,063,749 B2, Hardware support for hashtables in dynamic languages";
 
 // Consistency of the table, checked at compile time.
-const _: () = assert!(
-    LOOKUP_CYCLES >= FPGA_CAM_LATENCY_CYCLES_MIN && LOOKUP_CYCLES <= FPGA_CAM_LATENCY_CYCLES_MAX
-);
+const _: () = assert!(LOOKUP_CYCLES >= FPGA_CAM_LATENCY_CYCLES_MIN && LOOKUP_CYCLES <= FPGA_CAM_LATENCY_CYCLES_MAX);
 const _: () = assert!(TAG_BITS + KEY_BITS + VALUE_BITS <= PUBLISHED_ROW_BITS);
 const _: () = assert!(TAG_BITS <= MAX_TAG_BITS && X86_PCID_BITS <= MAX_TAG_BITS);
 const _: () = assert!(ENTRIES <= MAX_ENTRIES);

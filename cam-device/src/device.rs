@@ -57,20 +57,14 @@ struct TagPool {
 
 impl TagPool {
     fn new(count: u32) -> Self {
-        Self {
-            count,
-            never_used: 0,
-            released: Vec::new(),
-        }
+        Self { count, never_used: 0, released: Vec::new() }
     }
 
     fn take(&mut self) -> Option<u16> {
         if let Some(tag) = self.released.pop() {
             return Some(tag);
         }
-        let tag = u16::try_from(self.never_used)
-            .ok()
-            .filter(|_| self.never_used < self.count)?;
+        let tag = u16::try_from(self.never_used).ok().filter(|_| self.never_used < self.count)?;
         self.never_used += 1;
         Some(tag)
     }
@@ -161,29 +155,22 @@ impl<V> CamDevice<V> {
         let reused = self.free_slots.pop();
         let slot = match reused {
             Some(slot) => slot,
-            None => u32::try_from(self.slots.len()).map_err(|_| DeviceError::TooManyContexts {
-                open: self.slots.len(),
-            })?,
+            None => {
+                u32::try_from(self.slots.len()).map_err(|_| DeviceError::TooManyContexts { open: self.slots.len() })?
+            }
         };
         let tag = self.tags.take();
         if tag.is_none() {
             self.stats.tag_exhaustions += 1;
         }
-        let memo = Memo {
-            tag,
-            entries: OrderedEntries::new(),
-            spill: HashMap::new(),
-        };
+        let memo = Memo { tag, entries: OrderedEntries::new(), spill: HashMap::new() };
         let generation = match self.slots.get_mut(slot as usize) {
             Some(existing) => {
                 existing.memo = Some(memo);
                 existing.generation
             }
             None => {
-                self.slots.push(Slot {
-                    generation: 0,
-                    memo: Some(memo),
-                });
+                self.slots.push(Slot { generation: 0, memo: Some(memo) });
                 0
             }
         };
@@ -244,20 +231,13 @@ impl<V> CamDevice<V> {
         }
         stats.sample_occupancy(self.cam.occupancy());
         let position = probe.found.map(|(position, _)| position);
-        Ok(position
-            .and_then(|p| memo.entries.get(p))
-            .map(|entry| &entry.value))
+        Ok(position.and_then(|p| memo.entries.get(p)).map(|entry| &entry.value))
     }
 
     /// Inserts or updates. A new key goes to a CAM row if the CAM has room and no row
     /// holds an alias of it; otherwise it spills to the context's software table. An
     /// existing key keeps its place and position; its previous value is returned.
-    pub fn insert(
-        &mut self,
-        context: ContextId,
-        key: u64,
-        value: V,
-    ) -> Result<Option<V>, DeviceError> {
+    pub fn insert(&mut self, context: ContextId, key: u64, value: V) -> Result<Option<V>, DeviceError> {
         let memo = memo_mut(&mut self.slots, context)?;
         let stats = &mut self.stats;
         let probe = probe(memo, &self.cam, stats, key);
@@ -356,21 +336,14 @@ impl<V> CamDevice<V> {
     /// A context's `(key, value)` pairs in insertion order. Not counted in the stats.
     pub fn iter(&self, context: ContextId) -> Result<Entries<'_, V>, DeviceError> {
         let memo = memo_ref(&self.slots, context)?;
-        Ok(Entries {
-            slots: memo.entries.slots().iter(),
-        })
+        Ok(Entries { slots: memo.entries.slots().iter() })
     }
 
     /// A context's tag and how its entries are split between CAM and software.
     pub fn context_info(&self, context: ContextId) -> Result<ContextInfo, DeviceError> {
         let memo = memo_ref(&self.slots, context)?;
         let len = memo.entries.len();
-        Ok(ContextInfo {
-            tag: memo.tag,
-            len,
-            in_cam: len - memo.spill.len(),
-            in_software: memo.spill.len(),
-        })
+        Ok(ContextInfo { tag: memo.tag, len, in_cam: len - memo.spill.len(), in_software: memo.spill.len() })
     }
 
     /// Starts recording every successful operation into a fresh [`Trace`], for
@@ -400,15 +373,12 @@ impl<'a, V> Iterator for Entries<'a, V> {
     type Item = (u64, &'a V);
 
     fn next(&mut self) -> Option<Self::Item> {
-        self.slots
-            .find_map(|slot| slot.as_ref().map(|entry| (entry.key, &entry.value)))
+        self.slots.find_map(|slot| slot.as_ref().map(|entry| (entry.key, &entry.value)))
     }
 }
 
 fn unknown(context: ContextId) -> DeviceError {
-    DeviceError::UnknownContext {
-        context: format!("{context:?}"),
-    }
+    DeviceError::UnknownContext { context: format!("{context:?}") }
 }
 
 fn slot_mut<V>(slots: &mut [Slot<V>], context: ContextId) -> Result<&mut Slot<V>, DeviceError> {
@@ -419,10 +389,7 @@ fn slot_mut<V>(slots: &mut [Slot<V>], context: ContextId) -> Result<&mut Slot<V>
 }
 
 fn memo_mut<V>(slots: &mut [Slot<V>], context: ContextId) -> Result<&mut Memo<V>, DeviceError> {
-    slot_mut(slots, context)?
-        .memo
-        .as_mut()
-        .ok_or_else(|| unknown(context))
+    slot_mut(slots, context)?.memo.as_mut().ok_or_else(|| unknown(context))
 }
 
 fn memo_ref<V>(slots: &[Slot<V>], context: ContextId) -> Result<&Memo<V>, DeviceError> {
@@ -444,44 +411,22 @@ fn probe<V>(memo: &Memo<V>, cam: &CamArray, stats: &mut CamStats, key: u64) -> P
         stats.cam_searches += 1;
         match cam.search(tag, key) {
             Search::Hit { position } => {
-                return Probe {
-                    found: Some((position, Place::Cam)),
-                    free_row: None,
-                    consulted_software: false,
-                };
+                return Probe { found: Some((position, Place::Cam)), free_row: None, consulted_software: false };
             }
             Search::Alias => stats.alias_conflicts += 1,
             Search::Miss if memo.spill.is_empty() => {
-                return Probe {
-                    found: None,
-                    free_row: Some(tag),
-                    consulted_software: false,
-                };
+                return Probe { found: None, free_row: Some(tag), consulted_software: false };
             }
             Search::Miss => free_row = Some(tag),
         }
     }
     stats.software_ops += 1;
-    let found = memo
-        .spill
-        .get(&key)
-        .map(|&position| (position, Place::Software));
-    Probe {
-        found,
-        free_row,
-        consulted_software: true,
-    }
+    let found = memo.spill.get(&key).map(|&position| (position, Place::Software));
+    Probe { found, free_row, consulted_software: true }
 }
 
 /// Moves a spilled entry into its free CAM row, if the CAM has room.
-fn refill<V>(
-    memo: &mut Memo<V>,
-    cam: &mut CamArray,
-    stats: &mut CamStats,
-    tag: u16,
-    key: u64,
-    position: usize,
-) {
+fn refill<V>(memo: &mut Memo<V>, cam: &mut CamArray, stats: &mut CamStats, tag: u16, key: u64, position: usize) {
     if cam.is_full() {
         return;
     }

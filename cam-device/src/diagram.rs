@@ -25,11 +25,7 @@ pub enum DiagramFormat {
 
 impl DiagramFormat {
     /// Every format, in the order they are listed to users.
-    pub const ALL: [DiagramFormat; 3] = [
-        DiagramFormat::Svg,
-        DiagramFormat::Dot,
-        DiagramFormat::Mermaid,
-    ];
+    pub const ALL: [DiagramFormat; 3] = [DiagramFormat::Svg, DiagramFormat::Dot, DiagramFormat::Mermaid];
 
     /// The usual file extension.
     pub fn extension(self) -> &'static str {
@@ -60,9 +56,7 @@ impl FromStr for DiagramFormat {
             "svg" => Ok(DiagramFormat::Svg),
             "dot" | "graphviz" => Ok(DiagramFormat::Dot),
             "mermaid" | "mmd" => Ok(DiagramFormat::Mermaid),
-            _ => Err(ParseDiagramFormatError {
-                given: text.to_owned(),
-            }),
+            _ => Err(ParseDiagramFormatError { given: text.to_owned() }),
         }
     }
 }
@@ -136,8 +130,7 @@ const BLOCKS: &[Block] = &[
 // Keep the latency notes in step with the figures table.
 const CACHE_DETAIL: &str = "\u{2248} 4 / 12 / 44 cycles";
 const DRAM_DETAIL: &str = "DRAM 60\u{2013}120 ns";
-const _: () =
-    assert!(defaults::L1_CYCLES == 4 && defaults::L2_CYCLES == 12 && defaults::L3_CYCLES == 44);
+const _: () = assert!(defaults::L1_CYCLES == 4 && defaults::L2_CYCLES == 12 && defaults::L3_CYCLES == 44);
 const _: () = assert!(defaults::DRAM_NS_MIN == 60.0 && defaults::DRAM_NS_MAX == 120.0);
 
 #[rustfmt::skip]
@@ -171,14 +164,8 @@ struct Palette {
     stroke: &'static str,
 }
 
-const SOFTWARE_BLOCK: Palette = Palette {
-    fill: "#dbeafe",
-    stroke: "#1d4ed8",
-};
-const HARDWARE_BLOCK: Palette = Palette {
-    fill: "#fed7aa",
-    stroke: "#9a3412",
-};
+const SOFTWARE_BLOCK: Palette = Palette { fill: "#dbeafe", stroke: "#1d4ed8" };
+const HARDWARE_BLOCK: Palette = Palette { fill: "#fed7aa", stroke: "#9a3412" };
 const SOFTWARE_LANE_FILL: &str = "#eff6ff";
 const HARDWARE_LANE_FILL: &str = "#fff7ed";
 
@@ -199,10 +186,7 @@ fn legend_text(style: Style) -> &'static str {
 }
 
 fn lane_of(id: &str) -> Option<Lane> {
-    BLOCKS
-        .iter()
-        .find(|block| block.id == id)
-        .map(|block| block.lane)
+    BLOCKS.iter().find(|block| block.id == id).map(|block| block.lane)
 }
 
 fn palette(lane: Lane) -> &'static Palette {
@@ -230,14 +214,8 @@ fn svg() -> String {
     );
     let _ = writeln!(out, r#"  <title id="title">{TITLE}</title>"#);
     svg_markers(&mut out);
-    let _ = writeln!(
-        out,
-        r##"  <rect x="0" y="0" width="{WIDTH}" height="{HEIGHT}" fill="#ffffff"/>"##
-    );
-    let _ = writeln!(
-        out,
-        r##"  <text x="20" y="32" font-size="20" font-weight="bold" fill="#111827">{TITLE}</text>"##
-    );
+    let _ = writeln!(out, r##"  <rect x="0" y="0" width="{WIDTH}" height="{HEIGHT}" fill="#ffffff"/>"##);
+    let _ = writeln!(out, r##"  <text x="20" y="32" font-size="20" font-weight="bold" fill="#111827">{TITLE}</text>"##);
 
     // Lanes: the frame style repeats the block style so a lane reads as its kind at a glance.
     let _ = writeln!(
@@ -261,10 +239,7 @@ fn svg() -> String {
         HARDWARE_BLOCK.stroke
     );
     for (line, y) in HARDWARE_NOTE.iter().zip([480.0, 496.0]) {
-        let _ = writeln!(
-            out,
-            r##"  <text x="36" y="{y}" font-size="11" fill="#7c2d12">{line}</text>"##
-        );
+        let _ = writeln!(out, r##"  <text x="36" y="{y}" font-size="11" fill="#7c2d12">{line}</text>"##);
     }
 
     for arrow in ARROWS {
@@ -371,14 +346,9 @@ fn svg_legend(out: &mut String) {
         out,
         r##"  <g id="legend"><rect x="20" y="625" width="1000" height="72" fill="#ffffff" stroke="#9ca3af"/>"##
     );
-    let _ = writeln!(
-        out,
-        r##"    <text x="36" y="651" font-size="13" font-weight="bold" fill="#111827">Legend</text>"##
-    );
-    let swatches = [
-        (110.0, "Software block", Lane::Software),
-        (260.0, "Hardware block", Lane::Hardware),
-    ];
+    let _ =
+        writeln!(out, r##"    <text x="36" y="651" font-size="13" font-weight="bold" fill="#111827">Legend</text>"##);
+    let swatches = [(110.0, "Software block", Lane::Software), (260.0, "Hardware block", Lane::Hardware)];
     for (x, text, lane) in swatches {
         let colours = palette(lane);
         let corner = if lane == Lane::Software { 5.0 } else { 0.0 };
@@ -390,11 +360,7 @@ fn svg_legend(out: &mut String) {
             x + 36.0
         );
     }
-    for (x, style) in [
-        (400.0, Style::Operation),
-        (570.0, Style::Spill),
-        (750.0, Style::Memory),
-    ] {
+    for (x, style) in [(400.0, Style::Operation), (570.0, Style::Spill), (750.0, Style::Memory)] {
         let _ = writeln!(
             out,
             r##"    <line x1="{}" y1="647" x2="{}" y2="647" {}/><text x="{}" y="651" font-size="12" fill="#111827">{}</text>"##,
@@ -418,26 +384,11 @@ fn svg_legend(out: &mut String) {
 
 fn dot() -> String {
     let mut out = String::from("digraph memo_cam {\n");
-    let _ = writeln!(
-        out,
-        "  label=\"{TITLE}\"; labelloc=t; fontname=\"sans-serif\"; nodesep=0.7; ranksep=0.8;"
-    );
+    let _ = writeln!(out, "  label=\"{TITLE}\"; labelloc=t; fontname=\"sans-serif\"; nodesep=0.7; ranksep=0.8;");
     out.push_str("  node [fontname=\"sans-serif\", shape=box];\n  edge [fontname=\"sans-serif\", fontsize=11];\n");
     for (lane, cluster, label, fill, style) in [
-        (
-            Lane::Software,
-            "software",
-            SOFTWARE_LANE,
-            SOFTWARE_LANE_FILL,
-            "dashed,rounded,filled",
-        ),
-        (
-            Lane::Hardware,
-            "hardware",
-            HARDWARE_LANE_LONG,
-            HARDWARE_LANE_FILL,
-            "filled",
-        ),
+        (Lane::Software, "software", SOFTWARE_LANE, SOFTWARE_LANE_FILL, "dashed,rounded,filled"),
+        (Lane::Hardware, "hardware", HARDWARE_LANE_LONG, HARDWARE_LANE_FILL, "filled"),
     ] {
         let colours = palette(lane);
         let _ = writeln!(
@@ -448,11 +399,7 @@ fn dot() -> String {
             colours.stroke
         );
         for block in BLOCKS.iter().filter(|block| block.lane == lane) {
-            let node_style = if lane == Lane::Software {
-                "rounded,filled"
-            } else {
-                "filled"
-            };
+            let node_style = if lane == Lane::Software { "rounded,filled" } else { "filled" };
             let _ = writeln!(
                 out,
                 "    {} [label=\"{}\\n{}\", style=\"{node_style}\", fillcolor=\"{}\", color=\"{}\"];",
@@ -469,8 +416,7 @@ fn dot() -> String {
         };
         // Upward arrows (hardware answering software) must not pull the ranks around,
         // or dot puts the CAM level with the software blocks.
-        let upward = lane_of(arrow.from) == Some(Lane::Hardware)
-            && lane_of(arrow.to) == Some(Lane::Software);
+        let upward = lane_of(arrow.from) == Some(Lane::Hardware) && lane_of(arrow.to) == Some(Lane::Software);
         let constraint = if upward { ", constraint=false" } else { "" };
         let _ = writeln!(
             out,
@@ -516,22 +462,13 @@ fn dot() -> String {
 fn mermaid() -> String {
     let mut out = String::from("flowchart TB\n");
     let _ = writeln!(out, "  %% {TITLE}");
-    for (lane, id, label) in [
-        (Lane::Software, "software", SOFTWARE_LANE),
-        (Lane::Hardware, "hardware", HARDWARE_LANE_LONG),
-    ] {
+    for (lane, id, label) in
+        [(Lane::Software, "software", SOFTWARE_LANE), (Lane::Hardware, "hardware", HARDWARE_LANE_LONG)]
+    {
         let _ = writeln!(out, "  subgraph {id}[\"{label}\"]");
         for block in BLOCKS.iter().filter(|block| block.lane == lane) {
-            let (open, close) = if lane == Lane::Software {
-                ("(\"", "\")")
-            } else {
-                ("[\"", "\"]")
-            };
-            let _ = writeln!(
-                out,
-                "    {}{open}<b>{}</b><br/>{}{close}",
-                block.id, block.title, block.detail
-            );
+            let (open, close) = if lane == Lane::Software { ("(\"", "\")") } else { ("[\"", "\"]") };
+            let _ = writeln!(out, "    {}{open}<b>{}</b><br/>{}{close}", block.id, block.title, block.detail);
         }
         out.push_str("  end\n");
     }
@@ -544,31 +481,18 @@ fn mermaid() -> String {
         if arrow.label.is_empty() {
             let _ = writeln!(out, "  {} {link} {}", arrow.from, arrow.to);
         } else {
-            let _ = writeln!(
-                out,
-                "  {} {link}|\"{}\"| {}",
-                arrow.from, arrow.label, arrow.to
-            );
+            let _ = writeln!(out, "  {} {link}|\"{}\"| {}", arrow.from, arrow.label, arrow.to);
         }
     }
     out.push_str("  subgraph legend[\"Legend\"]\n");
-    out.push_str(
-        "    legend_software(\"Software block\")\n    legend_hardware[\"Hardware block\"]\n",
-    );
-    for (index, style) in [Style::Operation, Style::Spill, Style::Memory]
-        .into_iter()
-        .enumerate()
-    {
+    out.push_str("    legend_software(\"Software block\")\n    legend_hardware[\"Hardware block\"]\n");
+    for (index, style) in [Style::Operation, Style::Spill, Style::Memory].into_iter().enumerate() {
         let link = match style {
             Style::Operation => "-->",
             Style::Spill => "-.->",
             Style::Memory => "<-->",
         };
-        let _ = writeln!(
-            out,
-            "    legend_a{index}[\" \"] {link}|\"{}\"| legend_b{index}[\" \"]",
-            legend_text(style)
-        );
+        let _ = writeln!(out, "    legend_a{index}[\" \"] {link}|\"{}\"| legend_b{index}[\" \"]", legend_text(style));
     }
     out.push_str("  end\n");
     for (class, colours) in [("sw", &SOFTWARE_BLOCK), ("hw", &HARDWARE_BLOCK)] {
@@ -578,14 +502,7 @@ fn mermaid() -> String {
             colours.fill, colours.stroke
         );
     }
-    let ids = |lane: Lane| {
-        BLOCKS
-            .iter()
-            .filter(|b| b.lane == lane)
-            .map(|b| b.id)
-            .collect::<Vec<_>>()
-            .join(",")
-    };
+    let ids = |lane: Lane| BLOCKS.iter().filter(|b| b.lane == lane).map(|b| b.id).collect::<Vec<_>>().join(",");
     let _ = writeln!(out, "  class {},legend_software sw", ids(Lane::Software));
     let _ = writeln!(out, "  class {},legend_hardware hw", ids(Lane::Hardware));
     let _ = writeln!(
@@ -593,29 +510,13 @@ fn mermaid() -> String {
         "  style software fill:{SOFTWARE_LANE_FILL},stroke:{},stroke-dasharray:6 4",
         SOFTWARE_BLOCK.stroke
     );
-    let _ = writeln!(
-        out,
-        "  style hardware fill:{HARDWARE_LANE_FILL},stroke:{}",
-        HARDWARE_BLOCK.stroke
-    );
+    let _ = writeln!(out, "  style hardware fill:{HARDWARE_LANE_FILL},stroke:{}", HARDWARE_BLOCK.stroke);
     // Arrow colours: link indices follow the order the links were written above, the
     // diagram's arrows first, then the legend's three samples.
-    let styles = ARROWS.iter().map(|arrow| arrow.style).chain([
-        Style::Operation,
-        Style::Spill,
-        Style::Memory,
-    ]);
+    let styles = ARROWS.iter().map(|arrow| arrow.style).chain([Style::Operation, Style::Spill, Style::Memory]);
     for (index, style) in styles.enumerate() {
-        let dash = if style == Style::Spill {
-            ",stroke-dasharray:6 4"
-        } else {
-            ""
-        };
-        let _ = writeln!(
-            out,
-            "  linkStyle {index} stroke:{},stroke-width:2px{dash}",
-            arrow_colour(style)
-        );
+        let dash = if style == Style::Spill { ",stroke-dasharray:6 4" } else { "" };
+        let _ = writeln!(out, "  linkStyle {index} stroke:{},stroke-width:2px{dash}", arrow_colour(style));
     }
     out
 }
@@ -645,22 +546,13 @@ mod tests {
                 }
             } else {
                 elements += 1;
-                let name = tag
-                    .split_whitespace()
-                    .next()
-                    .unwrap_or("")
-                    .trim_end_matches('/')
-                    .to_owned();
+                let name = tag.split_whitespace().next().unwrap_or("").trim_end_matches('/').to_owned();
                 if !tag.ends_with('/') {
                     open.push(name);
                 }
             }
         }
-        if open.is_empty() {
-            Ok(elements)
-        } else {
-            Err(format!("unclosed: {open:?}"))
-        }
+        if open.is_empty() { Ok(elements) } else { Err(format!("unclosed: {open:?}")) }
     }
 
     #[test]
@@ -669,38 +561,15 @@ mod tests {
         assert!(tags_balance(&svg)? > 50);
         assert!(svg.starts_with("<?xml") && svg.contains(r#"xmlns="http://www.w3.org/2000/svg""#));
         assert!(svg.contains(r#"viewBox="0 0 1040 710""#));
-        assert_eq!(
-            svg.matches("http").count(),
-            1,
-            "only the namespace may be a URL"
-        );
+        assert_eq!(svg.matches("http").count(), 1, "only the namespace may be a URL");
         assert!(!svg.contains("href") && !svg.contains("@import") && !svg.contains("<script"));
         assert!(!svg.contains('&'), "no entities needed, none to get wrong");
-        assert!(
-            svg.contains("Legend")
-                && svg.contains("Software block")
-                && svg.contains("Hardware block")
-        );
-        for label in [
-            "lookup",
-            "hit/miss",
-            "insert",
-            "spill",
-            "clear",
-            "probe on miss",
-            "loads/stores",
-        ] {
-            assert!(
-                svg.contains(&format!(">{label}</text>")),
-                "arrow label {label}"
-            );
+        assert!(svg.contains("Legend") && svg.contains("Software block") && svg.contains("Hardware block"));
+        for label in ["lookup", "hit/miss", "insert", "spill", "clear", "probe on miss", "loads/stores"] {
+            assert!(svg.contains(&format!(">{label}</text>")), "arrow label {label}");
         }
         for block in BLOCKS {
-            assert!(
-                svg.contains(&format!(">{}</text>", block.title)),
-                "block {}",
-                block.title
-            );
+            assert!(svg.contains(&format!(">{}</text>", block.title)), "block {}", block.title);
         }
         Ok(())
     }
@@ -710,16 +579,7 @@ mod tests {
         let svg = render(DiagramFormat::Svg);
         assert!(svg.contains(SOFTWARE_BLOCK.fill) && svg.contains(HARDWARE_BLOCK.fill));
         assert_ne!(SOFTWARE_BLOCK.fill, HARDWARE_BLOCK.fill);
-        let required = [
-            "python",
-            "copy_py",
-            "interpreter",
-            "os",
-            "cam",
-            "memory_controller",
-            "cache",
-            "main_memory",
-        ];
+        let required = ["python", "copy_py", "interpreter", "os", "cam", "memory_controller", "cache", "main_memory"];
         for id in required {
             assert!(BLOCKS.iter().any(|block| block.id == id), "{id}");
         }
@@ -733,18 +593,14 @@ mod tests {
                 Lane::Hardware => (320.0, 610.0),
             };
             assert!(
-                block.y > top
-                    && block.y + block.h < bottom
-                    && block.x > 20.0
-                    && block.x + block.w < 1020.0,
+                block.y > top && block.y + block.h < bottom && block.x > 20.0 && block.x + block.w < 1020.0,
                 "{}",
                 block.id
             );
         }
         for (i, a) in BLOCKS.iter().enumerate() {
             for b in &BLOCKS[i + 1..] {
-                let apart =
-                    a.x + a.w <= b.x || b.x + b.w <= a.x || a.y + a.h <= b.y || b.y + b.h <= a.y;
+                let apart = a.x + a.w <= b.x || b.x + b.w <= a.x || a.y + a.h <= b.y || b.y + b.h <= a.y;
                 assert!(apart, "{} overlaps {}", a.id, b.id);
             }
         }
@@ -757,19 +613,12 @@ mod tests {
             .filter(|arrow| !arrow.label.is_empty())
             .map(|arrow| {
                 let w = arrow.label.chars().count() as f64 * LABEL_CHAR_WIDTH + 10.0;
-                (
-                    arrow.label_at.0 - w / 2.0,
-                    arrow.label_at.1 - 9.0,
-                    w,
-                    18.0,
-                    arrow.label,
-                )
+                (arrow.label_at.0 - w / 2.0, arrow.label_at.1 - 9.0, w, 18.0, arrow.label)
             })
             .collect();
         for (i, a) in boxes.iter().enumerate() {
             for b in &boxes[i + 1..] {
-                let apart =
-                    a.0 + a.2 <= b.0 || b.0 + b.2 <= a.0 || a.1 + a.3 <= b.1 || b.1 + b.3 <= a.1;
+                let apart = a.0 + a.2 <= b.0 || b.0 + b.2 <= a.0 || a.1 + a.3 <= b.1 || b.1 + b.3 <= a.1;
                 assert!(apart, "label {} overlaps {}", a.4, b.4);
             }
             for block in BLOCKS {
@@ -785,10 +634,7 @@ mod tests {
     #[test]
     fn arrows_join_declared_blocks() {
         for arrow in ARROWS {
-            assert!(
-                BLOCKS.iter().any(|b| b.id == arrow.from)
-                    && BLOCKS.iter().any(|b| b.id == arrow.to)
-            );
+            assert!(BLOCKS.iter().any(|b| b.id == arrow.from) && BLOCKS.iter().any(|b| b.id == arrow.to));
         }
     }
 
@@ -797,33 +643,18 @@ mod tests {
         for format in [DiagramFormat::Dot, DiagramFormat::Mermaid] {
             let text = render(format);
             for block in BLOCKS {
-                assert!(
-                    text.contains(block.id) && text.contains(block.title),
-                    "{format}: {}",
-                    block.id
-                );
+                assert!(text.contains(block.id) && text.contains(block.title), "{format}: {}", block.id);
             }
             for arrow in ARROWS.iter().filter(|arrow| !arrow.label.is_empty()) {
-                assert!(
-                    text.contains(&format!("\"{}\"", arrow.label)),
-                    "{format}: {}",
-                    arrow.label
-                );
+                assert!(text.contains(&format!("\"{}\"", arrow.label)), "{format}: {}", arrow.label);
             }
-            assert!(
-                text.contains("Legend")
-                    && text.contains("Software block")
-                    && text.contains("Hardware block")
-            );
+            assert!(text.contains("Legend") && text.contains("Software block") && text.contains("Hardware block"));
         }
         let dot = render(DiagramFormat::Dot);
         assert!(dot.starts_with("digraph") && dot.matches('{').count() == dot.matches('}').count());
         let mermaid = render(DiagramFormat::Mermaid);
         assert!(mermaid.starts_with("flowchart TB"));
-        assert_eq!(
-            mermaid.matches("subgraph").count(),
-            mermaid.lines().filter(|l| l.trim() == "end").count()
-        );
+        assert_eq!(mermaid.matches("subgraph").count(), mermaid.lines().filter(|l| l.trim() == "end").count());
     }
 
     #[test]
@@ -835,9 +666,6 @@ mod tests {
             assert_eq!(format.to_string().parse(), Ok(format));
         }
         let error = "png".parse::<DiagramFormat>().err().map(|e| e.to_string());
-        assert_eq!(
-            error.as_deref(),
-            Some("unknown diagram format `png`: valid formats are svg, dot, mermaid")
-        );
+        assert_eq!(error.as_deref(), Some("unknown diagram format `png`: valid formats are svg, dot, mermaid"));
     }
 }

@@ -47,9 +47,7 @@ pub enum ConfigError {
         bits: u32,
     },
     /// `value_bits` outside 1..=64.
-    #[error(
-        "value_bits = {bits} is out of range: choose 1..=64 (64 holds one pointer to the copy)"
-    )]
+    #[error("value_bits = {bits} is out of range: choose 1..=64 (64 holds one pointer to the copy)")]
     ValueBits {
         /// The rejected value.
         bits: u32,

@@ -9,9 +9,7 @@ pub(crate) struct JsonObject {
 
 impl JsonObject {
     pub(crate) fn new() -> Self {
-        Self {
-            text: String::from("{"),
-        }
+        Self { text: String::from("{") }
     }
 
     fn key(&mut self, key: &str) {

@@ -29,10 +29,7 @@ impl<V> OrderedEntries<V> {
     const MIN_HOLES_TO_COMPACT: usize = 16;
 
     pub(crate) fn new() -> Self {
-        Self {
-            slots: Vec::new(),
-            live: 0,
-        }
+        Self { slots: Vec::new(), live: 0 }
     }
 
     pub(crate) fn len(&self) -> usize {
@@ -76,19 +73,12 @@ impl<V> OrderedEntries<V> {
     /// Empties the table, handing back the values in insertion order.
     pub(crate) fn drain_values(&mut self) -> Vec<V> {
         self.live = 0;
-        self.slots
-            .drain(..)
-            .flatten()
-            .map(|entry| entry.value)
-            .collect()
+        self.slots.drain(..).flatten().map(|entry| entry.value).collect()
     }
 
     /// Live entries with their positions, in insertion order.
     pub(crate) fn iter_positions(&self) -> impl Iterator<Item = (usize, &Entry<V>)> {
-        self.slots
-            .iter()
-            .enumerate()
-            .filter_map(|(position, slot)| slot.as_ref().map(|e| (position, e)))
+        self.slots.iter().enumerate().filter_map(|(position, slot)| slot.as_ref().map(|e| (position, e)))
     }
 
     pub(crate) fn slots(&self) -> &[Option<Entry<V>>] {
@@ -114,10 +104,7 @@ mod tests {
         assert!(entries.needs_compaction());
         entries.compact();
         let keys: Vec<_> = entries.iter_positions().map(|(p, e)| (p, e.key)).collect();
-        assert_eq!(
-            keys,
-            (0..10).map(|p| (p, 30 + p as u64)).collect::<Vec<_>>()
-        );
+        assert_eq!(keys, (0..10).map(|p| (p, 30 + p as u64)).collect::<Vec<_>>());
         assert_eq!(entries.len(), 10);
     }
 }

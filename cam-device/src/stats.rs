@@ -87,16 +87,9 @@ impl CamStats {
     /// Memo operations a plain dict would have performed: lookups, inserts, updates,
     /// removes (found or not) and clears.
     pub fn memo_ops(&self) -> u64 {
-        [
-            self.lookups,
-            self.inserts,
-            self.updates,
-            self.removes,
-            self.remove_misses,
-            self.clears,
-        ]
-        .into_iter()
-        .fold(0, u64::saturating_add)
+        [self.lookups, self.inserts, self.updates, self.removes, self.remove_misses, self.clears]
+            .into_iter()
+            .fold(0, u64::saturating_add)
     }
 
     /// Share of lookups answered by a CAM hit; 0 when there were no lookups.
@@ -113,11 +106,7 @@ impl CamStats {
 
     /// Mean CAM rows in use over all sampled operations; 0 before the first operation.
     pub fn mean_occupancy(&self) -> f64 {
-        if self.occupancy_samples == 0 {
-            0.0
-        } else {
-            self.occupancy_sum as f64 / self.occupancy_samples as f64
-        }
+        if self.occupancy_samples == 0 { 0.0 } else { self.occupancy_sum as f64 / self.occupancy_samples as f64 }
     }
 
     /// A two-column, human-readable table.
@@ -130,10 +119,7 @@ impl CamStats {
             ("  spill hits", percent(self.spill_hits)),
             ("  spill misses", percent(self.spill_misses)),
             ("  key absent", percent(self.absent_lookups())),
-            (
-                "  resolved by CAM alone",
-                format!("{:.1} %", 100.0 * self.cam_resolved_rate()),
-            ),
+            ("  resolved by CAM alone", format!("{:.1} %", 100.0 * self.cam_resolved_rate())),
             ("inserts", self.inserts.to_string()),
             ("updates", self.updates.to_string()),
             ("removes", self.removes.to_string()),
@@ -146,10 +132,7 @@ impl CamStats {
             ("tag exhaustions", self.tag_exhaustions.to_string()),
             ("alias conflicts", self.alias_conflicts.to_string()),
             ("peak occupancy (rows)", self.peak_occupancy.to_string()),
-            (
-                "mean occupancy (rows)",
-                format!("{:.1}", self.mean_occupancy()),
-            ),
+            ("mean occupancy (rows)", format!("{:.1}", self.mean_occupancy())),
             ("CAM searches", self.cam_searches.to_string()),
             ("CAM writes", self.cam_writes.to_string()),
             ("CAM clears by tag", self.cam_clears.to_string()),
@@ -205,11 +188,7 @@ impl CamStats {
 }
 
 fn ratio(part: u64, whole: u64) -> f64 {
-    if whole == 0 {
-        0.0
-    } else {
-        part as f64 / whole as f64
-    }
+    if whole == 0 { 0.0 } else { part as f64 / whole as f64 }
 }
 
 #[cfg(test)]
@@ -256,10 +235,7 @@ mod tests {
     fn json_has_every_counter_once() {
         let json = sample().to_json();
         assert!(json.starts_with('{') && json.ends_with('}'));
-        assert!(
-            json.contains(r#""lookups": 10"#) && json.contains(r#""cam_hit_rate": 0.4"#),
-            "{json}"
-        );
+        assert!(json.contains(r#""lookups": 10"#) && json.contains(r#""cam_hit_rate": 0.4"#), "{json}");
         assert_eq!(json.matches(':').count(), 26);
         assert_eq!(json.matches("\"lookups\"").count(), 1);
     }
@@ -267,10 +243,7 @@ mod tests {
     #[test]
     fn table_lists_counters_with_percentages() {
         let table = sample().render_table();
-        assert!(
-            table.contains("CAM hits") && table.contains("4 (40.0 %)"),
-            "{table}"
-        );
+        assert!(table.contains("CAM hits") && table.contains("4 (40.0 %)"), "{table}");
         assert!(table.contains("alias conflicts"));
     }
 }

@@ -141,22 +141,14 @@ impl FromStr for Trace {
             if line.is_empty() {
                 continue;
             }
-            let error = |message: String| TraceError::Parse {
-                line: index + 1,
-                message,
-            };
+            let error = |message: String| TraceError::Parse { line: index + 1, message };
             let words: Vec<&str> = line.split_whitespace().collect();
             let ctx = |at: usize| -> Result<u32, TraceError> {
-                let word = words
-                    .get(at)
-                    .ok_or_else(|| error(format!("`{line}` lacks a context number")))?;
-                word.parse()
-                    .map_err(|_| error(format!("`{word}` is not a context number")))
+                let word = words.get(at).ok_or_else(|| error(format!("`{line}` lacks a context number")))?;
+                word.parse().map_err(|_| error(format!("`{word}` is not a context number")))
             };
             let key = |at: usize| -> Result<u64, TraceError> {
-                let word = words
-                    .get(at)
-                    .ok_or_else(|| error(format!("`{line}` lacks a key")))?;
+                let word = words.get(at).ok_or_else(|| error(format!("`{line}` lacks a key")))?;
                 let parsed = match word.strip_prefix("0x").or_else(|| word.strip_prefix("0X")) {
                     Some(hex) => u64::from_str_radix(hex, 16),
                     None => word.parse(),
@@ -167,27 +159,9 @@ impl FromStr for Trace {
                 "open" => (TraceOp::Open, 1),
                 "close" => (TraceOp::Close { ctx: ctx(1)? }, 2),
                 "clear" => (TraceOp::Clear { ctx: ctx(1)? }, 2),
-                "lookup" => (
-                    TraceOp::Lookup {
-                        ctx: ctx(1)?,
-                        key: key(2)?,
-                    },
-                    3,
-                ),
-                "insert" => (
-                    TraceOp::Insert {
-                        ctx: ctx(1)?,
-                        key: key(2)?,
-                    },
-                    3,
-                ),
-                "remove" => (
-                    TraceOp::Remove {
-                        ctx: ctx(1)?,
-                        key: key(2)?,
-                    },
-                    3,
-                ),
+                "lookup" => (TraceOp::Lookup { ctx: ctx(1)?, key: key(2)? }, 3),
+                "insert" => (TraceOp::Insert { ctx: ctx(1)?, key: key(2)? }, 3),
+                "remove" => (TraceOp::Remove { ctx: ctx(1)?, key: key(2)? }, 3),
                 other => return Err(error(format!("unknown operation `{other}`"))),
             };
             if words.len() > arity {
@@ -231,15 +205,9 @@ impl DeepcopyRecording {
     /// `memo[id(memo)]` raises KeyError only the first time and then creates the list.
     fn leave_list(&mut self, id: u64) {
         self.trace.push(TraceOp::Insert { ctx: 0, key: id });
-        self.trace.push(TraceOp::Lookup {
-            ctx: 0,
-            key: Self::MEMO_ID,
-        });
+        self.trace.push(TraceOp::Lookup { ctx: 0, key: Self::MEMO_ID });
         if !self.keep_alive_list_exists {
-            self.trace.push(TraceOp::Insert {
-                ctx: 0,
-                key: Self::MEMO_ID,
-            });
+            self.trace.push(TraceOp::Insert { ctx: 0, key: Self::MEMO_ID });
             self.keep_alive_list_exists = true;
         }
     }
@@ -251,14 +219,7 @@ pub fn replay(trace: &Trace, config: &CamConfig) -> Result<CamStats, TraceError>
     let mut contexts: Vec<Option<ContextId>> = Vec::new();
     for (index, op) in trace.ops().iter().enumerate() {
         let open = |ctx: u32| -> Result<ContextId, TraceError> {
-            contexts
-                .get(ctx as usize)
-                .copied()
-                .flatten()
-                .ok_or(TraceError::ContextNotOpen {
-                    index,
-                    context: ctx,
-                })
+            contexts.get(ctx as usize).copied().flatten().ok_or(TraceError::ContextNotOpen { index, context: ctx })
         };
         let device_error = |source| TraceError::Device { index, source };
         match *op {
@@ -298,25 +259,14 @@ pub struct SweepPoint {
 }
 
 /// Replays `trace` once per capacity in `entries`, everything else as in `base`.
-pub fn sweep(
-    trace: &Trace,
-    base: &CamConfig,
-    entries: &[usize],
-) -> Result<Vec<SweepPoint>, TraceError> {
+pub fn sweep(trace: &Trace, base: &CamConfig, entries: &[usize]) -> Result<Vec<SweepPoint>, TraceError> {
     entries
         .iter()
         .map(|&rows| {
-            let config = CamConfig {
-                entries: rows,
-                ..base.clone()
-            };
+            let config = CamConfig { entries: rows, ..base.clone() };
             let stats = replay(trace, &config)?;
             let cycles = PathCycles::of(&stats, &config);
-            Ok(SweepPoint {
-                entries: rows,
-                stats,
-                cycles,
-            })
+            Ok(SweepPoint { entries: rows, stats, cycles })
         })
         .collect()
 }
@@ -325,15 +275,7 @@ pub fn sweep(
 pub fn render_sweep(points: &[SweepPoint]) -> String {
     let mut text = format!(
         "{:>9} {:>10} {:>9} {:>10} {:>9} {:>9} {:>14} {:>14} {:>7}\n",
-        "entries",
-        "lookups",
-        "CAM hit",
-        "CAM alone",
-        "spills",
-        "peak occ",
-        "CAM cycles",
-        "dict cycles",
-        "k"
+        "entries", "lookups", "CAM hit", "CAM alone", "spills", "peak occ", "CAM cycles", "dict cycles", "k"
     );
     for point in points {
         let stats = &point.stats;
@@ -363,11 +305,7 @@ pub(crate) struct Recorder {
 
 impl Recorder {
     pub(crate) fn new() -> Self {
-        Self {
-            trace: Trace::new(),
-            numbers: HashMap::new(),
-            next: 0,
-        }
+        Self { trace: Trace::new(), numbers: HashMap::new(), next: 0 }
     }
 
     fn number(&mut self, context: ContextId) -> u32 {
@@ -408,8 +346,7 @@ mod tests {
     fn text_form_round_trips_and_accepts_decimal_and_comments() -> Result<(), TraceError> {
         let trace = Trace::deepcopy_like(3, 2);
         assert_eq!(trace.to_text().parse::<Trace>()?, trace);
-        let parsed: Trace =
-            "# a comment\n\nopen\nlookup 0 42  # trailing\ninsert 0 0X2a\nclose 0\n".parse()?;
+        let parsed: Trace = "# a comment\n\nopen\nlookup 0 42  # trailing\ninsert 0 0X2a\nclose 0\n".parse()?;
         assert_eq!(
             parsed.ops(),
             [
@@ -425,10 +362,7 @@ mod tests {
     #[test]
     fn parse_errors_name_the_line_and_the_grammar() {
         for (text, needle) in [
-            (
-                "open\nfrobnicate 0",
-                "line 2: unknown operation `frobnicate`",
-            ),
+            ("open\nfrobnicate 0", "line 2: unknown operation `frobnicate`"),
             ("lookup 0", "line 1: `lookup 0` lacks a key"),
             ("lookup x 1", "`x` is not a context number"),
             ("insert 0 0xZZ", "`0xZZ` is not a 64-bit key"),
@@ -438,21 +372,14 @@ mod tests {
                 Ok(_) => String::from("<parsed>"),
                 Err(error) => error.to_string(),
             };
-            assert!(
-                message.contains(needle) && message.contains("expected one of"),
-                "{text}: {message}"
-            );
+            assert!(message.contains(needle) && message.contains("expected one of"), "{text}: {message}");
         }
     }
 
     #[test]
     fn deepcopy_like_has_four_memo_ops_per_list() {
         let trace = Trace::deepcopy_like(10, 0);
-        let memo_ops = trace
-            .ops()
-            .iter()
-            .filter(|op| !matches!(op, TraceOp::Open | TraceOp::Close { .. }))
-            .count();
+        let memo_ops = trace.ops().iter().filter(|op| !matches!(op, TraceOp::Open | TraceOp::Close { .. })).count();
         // 11 lists (outer + 10) x 4, plus the one insert that creates the keep-alive list.
         assert_eq!(memo_ops, 11 * 4 + 1);
         let with_atoms = Trace::deepcopy_like(10, 3);
@@ -464,28 +391,10 @@ mod tests {
         let config = CamConfig::default();
         let mut trace = Trace::new();
         trace.push(TraceOp::Lookup { ctx: 0, key: 1 });
-        assert_eq!(
-            replay(&trace, &config),
-            Err(TraceError::ContextNotOpen {
-                index: 0,
-                context: 0
-            })
-        );
+        assert_eq!(replay(&trace, &config), Err(TraceError::ContextNotOpen { index: 0, context: 0 }));
         let closed: Trace = "open\nclose 0\nclear 0".parse().unwrap_or_default();
-        assert_eq!(
-            replay(&closed, &config),
-            Err(TraceError::ContextNotOpen {
-                index: 2,
-                context: 0
-            })
-        );
-        let bad = CamConfig {
-            entries: 0,
-            ..CamConfig::default()
-        };
-        assert!(matches!(
-            replay(&Trace::new(), &bad),
-            Err(TraceError::Config(_))
-        ));
+        assert_eq!(replay(&closed, &config), Err(TraceError::ContextNotOpen { index: 2, context: 0 }));
+        let bad = CamConfig { entries: 0, ..CamConfig::default() };
+        assert!(matches!(replay(&Trace::new(), &bad), Err(TraceError::Config(_))));
     }
 }

@@ -1,19 +1,13 @@
 //! Behaviour of the device on hand-made sequences whose counts are worked out in comments.
 
 use cam_device::{
-    CamConfig, CamDevice, CamStats, ContextInfo, DeviceError, Trace, TraceOp, render_sweep, replay,
-    sweep,
+    CamConfig, CamDevice, CamStats, ContextInfo, DeviceError, Trace, TraceOp, render_sweep, replay, sweep,
 };
 
 type TestResult = Result<(), Box<dyn std::error::Error>>;
 
 fn config(entries: usize, tag_bits: u32, key_bits: u32) -> CamConfig {
-    CamConfig {
-        entries,
-        tag_bits,
-        key_bits,
-        ..CamConfig::default()
-    }
+    CamConfig { entries, tag_bits, key_bits, ..CamConfig::default() }
 }
 
 fn keys<V>(device: &CamDevice<V>, context: cam_device::ContextId) -> Result<Vec<u64>, DeviceError> {
@@ -58,15 +52,7 @@ fn full_cam_spills_and_a_spill_hit_refills_a_freed_row() -> TestResult {
     assert_eq!(stats, &expected);
     assert_eq!(stats.mean_occupancy(), 1.6);
     assert_eq!(keys(&device, memo)?, [2, 3]);
-    assert_eq!(
-        device.context_info(memo)?,
-        ContextInfo {
-            tag: Some(0),
-            len: 2,
-            in_cam: 2,
-            in_software: 0
-        }
-    );
+    assert_eq!(device.context_info(memo)?, ContextInfo { tag: Some(0), len: 2, in_cam: 2, in_software: 0 });
     Ok(())
 }
 
@@ -76,10 +62,7 @@ fn a_miss_with_nothing_spilled_never_touches_software() -> TestResult {
     let memo = device.open_context()?;
     assert_eq!(device.lookup(memo, 9)?, None);
     let stats = device.stats();
-    assert_eq!(
-        (stats.cam_misses, stats.spill_misses, stats.software_ops),
-        (1, 0, 0)
-    );
+    assert_eq!((stats.cam_misses, stats.spill_misses, stats.software_ops), (1, 0, 0));
     assert_eq!(stats.cam_resolved_rate(), 1.0);
     Ok(())
 }
@@ -114,25 +97,14 @@ fn when_tags_run_out_a_context_works_in_software_and_tags_are_recycled() -> Test
     device.insert(c, 5, 'c')?;
     assert_eq!(device.occupancy(), 0, "an untagged context holds no rows");
     assert_eq!(device.lookup(c, 5)?, Some(&'c'));
-    assert_eq!(
-        (
-            device.stats().spills,
-            device.stats().spill_hits,
-            device.stats().cam_misses
-        ),
-        (1, 1, 0)
-    );
+    assert_eq!((device.stats().spills, device.stats().spill_hits, device.stats().cam_misses), (1, 1, 0));
 
     device.insert(a, 7, 'a')?;
     assert_eq!(device.close_context(a)?, ['a']);
     assert_eq!(device.tags_in_use(), 1);
     let d = device.open_context()?;
     assert_eq!(device.context_info(d)?.tag, Some(0), "a's tag is reused");
-    assert_eq!(
-        device.lookup(d, 7)?,
-        None,
-        "closing cleared a's rows before the tag was reused"
-    );
+    assert_eq!(device.lookup(d, 7)?, None, "closing cleared a's rows before the tag was reused");
     assert_eq!(device.context_info(c)?.tag, None, "c stays in software");
     assert_eq!(device.stats().tag_exhaustions, 1);
     assert_eq!(device.stats().cam_clears, 1);
@@ -149,26 +121,13 @@ fn truncated_key_aliases_are_detected_and_resolved_in_software() -> TestResult {
     assert_eq!(device.lookup(memo, 0x30)?, None); // alias (3), spill miss
     assert_eq!(device.lookup(memo, 0x10)?, Some(&"x")); // CAM hit
     let stats = device.stats();
-    assert_eq!(
-        (stats.alias_conflicts, stats.spills, stats.refills),
-        (3, 1, 0)
-    );
-    assert_eq!(
-        (stats.cam_hits, stats.spill_hits, stats.spill_misses),
-        (1, 1, 1)
-    );
+    assert_eq!((stats.alias_conflicts, stats.spills, stats.refills), (3, 1, 0));
+    assert_eq!((stats.cam_hits, stats.spill_hits, stats.spill_misses), (1, 1, 1));
 
     device.remove(memo, 0x10)?; // frees the shared row
     assert_eq!(device.lookup(memo, 0x20)?, Some(&"y")); // plain miss, spill hit, refill
     assert_eq!(device.lookup(memo, 0x20)?, Some(&"y")); // CAM hit
-    assert_eq!(
-        (
-            device.stats().refills,
-            device.stats().cam_hits,
-            device.stats().alias_conflicts
-        ),
-        (1, 2, 3)
-    );
+    assert_eq!((device.stats().refills, device.stats().cam_hits, device.stats().alias_conflicts), (1, 2, 3));
     Ok(())
 }
 
@@ -179,31 +138,15 @@ fn clear_empties_cam_rows_and_spill_table_and_keeps_the_tag() -> TestResult {
     for key in [1, 2, 3] {
         device.insert(memo, key, key)?;
     }
-    assert_eq!(
-        device.clear(memo)?,
-        [1, 2, 3],
-        "values come back in insertion order"
-    );
+    assert_eq!(device.clear(memo)?, [1, 2, 3], "values come back in insertion order");
     assert_eq!(device.len(memo)?, 0);
     assert!(device.is_empty(memo)?);
     assert_eq!(device.occupancy(), 0);
     let software_ops = device.stats().software_ops;
     assert_eq!(device.lookup(memo, 3)?, None);
-    assert_eq!(
-        device.stats().software_ops,
-        software_ops,
-        "nothing spilled any more: a definite miss"
-    );
+    assert_eq!(device.stats().software_ops, software_ops, "nothing spilled any more: a definite miss");
     device.insert(memo, 3, 30)?;
-    assert_eq!(
-        device.context_info(memo)?,
-        ContextInfo {
-            tag: Some(0),
-            len: 1,
-            in_cam: 1,
-            in_software: 0
-        }
-    );
+    assert_eq!(device.context_info(memo)?, ContextInfo { tag: Some(0), len: 1, in_cam: 1, in_software: 0 });
     assert_eq!((device.stats().clears, device.stats().cam_clears), (1, 1));
     Ok(())
 }
@@ -215,29 +158,14 @@ fn iteration_follows_python_dict_insertion_order() -> TestResult {
     for (key, value) in [(10, 'a'), (20, 'b'), (30, 'c')] {
         device.insert(memo, key, value)?;
     }
-    assert_eq!(
-        device.insert(memo, 20, 'B')?,
-        Some('b'),
-        "update returns the old value"
-    );
+    assert_eq!(device.insert(memo, 20, 'B')?, Some('b'), "update returns the old value");
     assert_eq!(device.remove(memo, 10)?, Some('a'));
     assert_eq!(device.remove(memo, 10)?, None);
     device.insert(memo, 10, 'A')?;
-    let pairs: Vec<(u64, char)> = device
-        .iter(memo)?
-        .map(|(key, value)| (key, *value))
-        .collect();
+    let pairs: Vec<(u64, char)> = device.iter(memo)?.map(|(key, value)| (key, *value)).collect();
     assert_eq!(pairs, [(20, 'B'), (30, 'c'), (10, 'A')]);
     let stats = device.stats();
-    assert_eq!(
-        (
-            stats.inserts,
-            stats.updates,
-            stats.removes,
-            stats.remove_misses
-        ),
-        (4, 1, 1, 1)
-    );
+    assert_eq!((stats.inserts, stats.updates, stats.removes, stats.remove_misses), (4, 1, 1, 1));
     Ok(())
 }
 
@@ -269,21 +197,11 @@ fn stale_and_foreign_context_ids_are_errors_not_panics() -> TestResult {
     device.insert(old, 1, 1)?;
     device.close_context(old)?;
     let new = device.open_context()?; // reuses the slot
-    assert!(matches!(
-        device.lookup(old, 1),
-        Err(DeviceError::UnknownContext { .. })
-    ));
+    assert!(matches!(device.lookup(old, 1), Err(DeviceError::UnknownContext { .. })));
     assert!(device.insert(old, 1, 2).is_err() && device.remove(old, 1).is_err());
     assert!(device.clear(old).is_err() && device.len(old).is_err() && device.iter(old).is_err());
-    let message = device
-        .close_context(old)
-        .err()
-        .map(|e| e.to_string())
-        .unwrap_or_default();
-    assert!(
-        message.contains("not open") && message.contains("open_context()"),
-        "{message}"
-    );
+    let message = device.close_context(old).err().map(|e| e.to_string()).unwrap_or_default();
+    assert!(message.contains("not open") && message.contains("open_context()"), "{message}");
     assert_eq!(device.lookup(new, 1)?, None);
 
     let mut other: CamDevice<i32> = CamDevice::new(CamConfig::default())?;
@@ -294,10 +212,7 @@ fn stale_and_foreign_context_ids_are_errors_not_panics() -> TestResult {
 
 #[test]
 fn invalid_config_is_refused_by_the_device() {
-    let result = CamDevice::<()>::new(CamConfig {
-        tag_bits: 0,
-        ..CamConfig::default()
-    });
+    let result = CamDevice::<()>::new(CamConfig { tag_bits: 0, ..CamConfig::default() });
     let message = result.err().map(|e| e.to_string()).unwrap_or_default();
     assert!(message.starts_with("tag_bits = 0"), "{message}");
 }
@@ -321,15 +236,7 @@ fn a_recorded_run_replays_to_the_same_stats() -> TestResult {
     let trace = device.take_trace().ok_or("recording was on")?;
     assert!(!device.is_recording());
     assert_eq!(trace.ops()[0], TraceOp::Open);
-    assert_eq!(
-        trace
-            .ops()
-            .iter()
-            .filter(|op| **op == TraceOp::Open)
-            .count(),
-        2,
-        "early entered on first use"
-    );
+    assert_eq!(trace.ops().iter().filter(|op| **op == TraceOp::Open).count(), 2, "early entered on first use");
 
     // Replay starts from an empty device, so compare with a run that did the same.
     let mut fresh = CamDevice::new(config(4, 2, 3))?;
@@ -353,29 +260,13 @@ fn sweep_shows_spills_falling_as_capacity_grows() -> TestResult {
     let capacities = [1, 16, 64, 256, 1024];
     let points = sweep(&trace, &CamConfig::default(), &capacities)?;
     let spills: Vec<u64> = points.iter().map(|point| point.stats.spills).collect();
-    assert!(
-        spills.windows(2).all(|pair| pair[0] >= pair[1]),
-        "{spills:?}"
-    );
-    assert_eq!(
-        spills[0], 301,
-        "302 keys (301 lists, the keep-alive list); one row holds the first"
-    );
+    assert!(spills.windows(2).all(|pair| pair[0] >= pair[1]), "{spills:?}");
+    assert_eq!(spills[0], 301, "302 keys (301 lists, the keep-alive list); one row holds the first");
     assert_eq!(spills[4], 0, "302 keys fit in 1024 rows");
     assert_eq!(points[4].stats.cam_resolved_rate(), 1.0);
-    assert!(
-        points
-            .iter()
-            .all(|point| point.stats.lookups == points[0].stats.lookups)
-    );
+    assert!(points.iter().all(|point| point.stats.lookups == points[0].stats.lookups));
     let table = render_sweep(&points);
     assert_eq!(table.lines().count(), 1 + capacities.len());
-    assert!(
-        table
-            .lines()
-            .nth(5)
-            .is_some_and(|line| line.trim_start().starts_with("1024")),
-        "{table}"
-    );
+    assert!(table.lines().nth(5).is_some_and(|line| line.trim_start().starts_with("1024")), "{table}");
     Ok(())
 }

@@ -49,17 +49,8 @@ fn churn_op() -> impl Strategy<Value = Op> {
 }
 
 fn config() -> impl Strategy<Value = CamConfig> {
-    (
-        prop::sample::select(vec![1usize, 2, 4, 16]),
-        1u32..=3,
-        prop::sample::select(vec![1u32, 3, 41, 64]),
-    )
-        .prop_map(|(entries, tag_bits, key_bits)| CamConfig {
-            entries,
-            tag_bits,
-            key_bits,
-            ..CamConfig::default()
-        })
+    (prop::sample::select(vec![1usize, 2, 4, 16]), 1u32..=3, prop::sample::select(vec![1u32, 3, 41, 64]))
+        .prop_map(|(entries, tag_bits, key_bits)| CamConfig { entries, tag_bits, key_bits, ..CamConfig::default() })
 }
 
 /// The reference: every context ever opened, in order; `None` once closed.
@@ -74,16 +65,8 @@ impl Model {
     }
 }
 
-fn check_contents(
-    device: &CamDevice<u32>,
-    id: ContextId,
-    expected: &[(u64, u32)],
-) -> Result<(), TestCaseError> {
-    let actual: Vec<(u64, u32)> = device
-        .iter(id)
-        .map_err(fail)?
-        .map(|(k, v)| (k, *v))
-        .collect();
+fn check_contents(device: &CamDevice<u32>, id: ContextId, expected: &[(u64, u32)]) -> Result<(), TestCaseError> {
+    let actual: Vec<(u64, u32)> = device.iter(id).map_err(fail)?.map(|(k, v)| (k, *v)).collect();
     prop_assert_eq!(&actual[..], expected);
     prop_assert_eq!(device.len(id).map_err(fail)?, expected.len());
     let info = device.context_info(id).map_err(fail)?;
@@ -96,8 +79,7 @@ fn fail(error: DeviceError) -> TestCaseError {
 }
 
 fn run(config: CamConfig, ops: Vec<Op>) -> Result<(), TestCaseError> {
-    let mut device: CamDevice<u32> =
-        CamDevice::new(config.clone()).map_err(|e| TestCaseError::fail(e.to_string()))?;
+    let mut device: CamDevice<u32> = CamDevice::new(config.clone()).map_err(|e| TestCaseError::fail(e.to_string()))?;
     device.start_recording();
     let mut model = Model::default();
     let mut ids: Vec<ContextId> = Vec::new();
@@ -107,11 +89,7 @@ fn run(config: CamConfig, ops: Vec<Op>) -> Result<(), TestCaseError> {
         // Context operands pick among the 8 most recently opened contexts, closed ones
         // included, so stale handles are exercised too.
         let pick = |c: usize| {
-            if ids.is_empty() {
-                None
-            } else {
-                Some(ids.len() - 1 - c % ids.len())
-            }
+            if ids.is_empty() { None } else { Some(ids.len() - 1 - c % ids.len()) }
         };
         let touched = match op {
             Op::Open => {
@@ -122,11 +100,7 @@ fn run(config: CamConfig, ops: Vec<Op>) -> Result<(), TestCaseError> {
             Op::Close(c) | Op::Clear(c) => {
                 let Some(index) = pick(c) else { continue };
                 let closing = matches!(op, Op::Close(_));
-                let result = if closing {
-                    device.close_context(ids[index])
-                } else {
-                    device.clear(ids[index])
-                };
+                let result = if closing { device.close_context(ids[index]) } else { device.clear(ids[index]) };
                 match model.map(index) {
                     None => {
                         let stale = matches!(result, Err(DeviceError::UnknownContext { .. }));
@@ -179,10 +153,7 @@ fn run(config: CamConfig, ops: Vec<Op>) -> Result<(), TestCaseError> {
                 match model.map(index) {
                     None => prop_assert!(result.is_err()),
                     Some(map) => {
-                        let expected = map
-                            .iter()
-                            .position(|(k, _)| *k == key)
-                            .map(|at| map.remove(at).1);
+                        let expected = map.iter().position(|(k, _)| *k == key).map(|at| map.remove(at).1);
                         prop_assert_eq!(result.map_err(fail)?, expected);
                     }
                 }
@@ -214,9 +185,7 @@ fn run(config: CamConfig, ops: Vec<Op>) -> Result<(), TestCaseError> {
     prop_assert!(stats.peak_occupancy <= config.entries as u64);
 
     // Stats never depend on values, so the recorded trace replays to the same counts.
-    let trace = device
-        .take_trace()
-        .ok_or_else(|| TestCaseError::fail("recording was on"))?;
+    let trace = device.take_trace().ok_or_else(|| TestCaseError::fail("recording was on"))?;
     let replayed = replay(&trace, &config).map_err(|e| TestCaseError::fail(e.to_string()))?;
     prop_assert_eq!(replayed, stats);
     Ok(())

@@ -12,9 +12,7 @@ pub(crate) fn ast(args: AstArgs) -> Result<u8, CliError> {
     };
     let options = AstOptions { indent: args.indent, include_attributes: args.attributes };
     let config = HostConfig::new(CopySource::variant(copylab_stdlib_copy::baseline()));
-    let text = super::with_host(config, move |host| {
-        Ok(host.dump_ast(&program.source, &program.filename, options)?)
-    })?;
+    let text = super::with_host(config, move |host| Ok(host.dump_ast(&program.source, &program.filename, options)?))?;
     super::print_text(&text);
     Ok(0)
 }

@@ -7,10 +7,9 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use copylab_bench::{
-    Arm, BenchError, BenchFiles, ByInterpreter, CPythonLauncher, Job, Launcher, Plan, Preset,
-    Report, RunResults, StderrProgress, SweepTable, TerminalOptions, WorkerOutput, Workload,
-    markdown, parse_sweep, pyperf, run_plan, run_worker_command, select_workloads, terminal,
-    workloads_from_file, write_atomically,
+    Arm, BenchError, BenchFiles, ByInterpreter, CPythonLauncher, Job, Launcher, Plan, Preset, Report, RunResults,
+    StderrProgress, SweepTable, TerminalOptions, WorkerOutput, Workload, markdown, parse_sweep, pyperf, run_plan,
+    run_worker_command, select_workloads, terminal, workloads_from_file, write_atomically,
 };
 use copylab_stdlib_copy::{CopySource, Define, Variant, tunables};
 
@@ -120,10 +119,8 @@ fn compare(first: &Path, second: &Path) -> Result<u8, CliError> {
 }
 
 fn execute(plan: &Plan, files: &BenchFiles) -> Result<RunResults, CliError> {
-    let worker_exe = std::env::current_exe().map_err(|source| BenchError::Spawn {
-        program: PathBuf::from("copylab"),
-        source,
-    })?;
+    let worker_exe =
+        std::env::current_exe().map_err(|source| BenchError::Spawn { program: PathBuf::from("copylab"), source })?;
     let launcher = ByInterpreter { rustpython: RustPythonLauncher { exe: worker_exe } };
     Ok(run_plan(plan, files.driver(), &launcher, &mut StderrProgress::new())?)
 }
@@ -171,11 +168,8 @@ pub(crate) fn choose_workloads(files: &BenchFiles, args: &WorkloadArgs) -> Resul
 
 /// The baseline is the reference of every verdict, so it always runs, first.
 fn with_baseline_first(requested: &[&'static Variant]) -> Vec<&'static Variant> {
-    let requested: Vec<_> = if requested.is_empty() {
-        copylab_stdlib_copy::variants().iter().collect()
-    } else {
-        requested.to_vec()
-    };
+    let requested: Vec<_> =
+        if requested.is_empty() { copylab_stdlib_copy::variants().iter().collect() } else { requested.to_vec() };
     let baseline = copylab_stdlib_copy::baseline();
     std::iter::once(baseline).chain(requested.into_iter().filter(|v| v.name != baseline.name)).fold(
         Vec::new(),

@@ -138,7 +138,8 @@ fn arm_command(arm: &Arm) -> Result<Command, CliError> {
             let mut command = Command::new(exe);
             if let Some(copy_dir) = arm.copy_py.as_deref().and_then(Path::parent) {
                 let inherited = std::env::var_os("PYTHONPATH");
-                let paths = std::iter::once(copy_dir.to_owned()).chain(inherited.iter().flat_map(std::env::split_paths));
+                let paths =
+                    std::iter::once(copy_dir.to_owned()).chain(inherited.iter().flat_map(std::env::split_paths));
                 let joined = std::env::join_paths(paths).map_err(|err| CliError::Usage(err.to_string()))?;
                 command.env("PYTHONPATH", joined);
             }

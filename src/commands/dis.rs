@@ -37,7 +37,8 @@ fn diff_function(function: &str, a: &Variant, b: &Variant, args: &DisArgs) -> Re
         disassemble(copy, DisTarget::Function(function.to_owned()), true)
     };
     let (left, right) = (side(a)?, side(b)?);
-    let patch = diffy::DiffOptions::new().set_original_filename(format!("{function} [{}]", a.name))
+    let patch = diffy::DiffOptions::new()
+        .set_original_filename(format!("{function} [{}]", a.name))
         .set_modified_filename(format!("{function} [{}]", b.name))
         .create_patch(&left, &right);
     if left == right {

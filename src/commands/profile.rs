@@ -9,8 +9,8 @@ use copylab_stdlib_copy::CopySource;
 use copylab_vm::{ProfileTarget, Timing};
 
 use super::target::{OutputFile, host_config};
-use crate::cli::{MemoChoice, ProgramArgs};
 use crate::cli::CopyArgs;
+use crate::cli::{MemoChoice, ProgramArgs};
 use crate::error::CliError;
 
 mod flame;

@@ -81,10 +81,8 @@ mod tests {
 
     #[test]
     fn script_execs_copylab_with_the_selection_quoted() {
-        let selection: Vec<OsString> = ["--variant", "merged", "--copy-py", "/tmp/it's here/copy.py"]
-            .into_iter()
-            .map(OsString::from)
-            .collect();
+        let selection: Vec<OsString> =
+            ["--variant", "merged", "--copy-py", "/tmp/it's here/copy.py"].into_iter().map(OsString::from).collect();
         let script = launcher_script(Path::new("/opt/copylab"), &selection);
         assert!(script.starts_with("#!/bin/sh\n"), "{script}");
         assert!(

@@ -8,8 +8,8 @@ use clap::Args;
 use copylab_vm::{HostError, TraceError, TraceOptions, TraceOutput, TraceTarget};
 
 use super::target::{OutputFile, host_config};
-use crate::cli::{MemoChoice, ProgramArgs};
 use crate::cli::CopyArgs;
+use crate::cli::{MemoChoice, ProgramArgs};
 use crate::error::CliError;
 
 const AFTER_HELP: &str = "Examples:\n  copylab trace --expr '[1, (2, [3])]'\n  copylab trace --variant fastpath script.py\n  copylab trace --memo cam --json -o steps.jsonl -c 'import copy; copy.deepcopy({1: [2]})'\n\n\

@@ -98,8 +98,7 @@ pub(crate) fn apply_defines(source: &str, defines: &[Define], copy: &str) -> Res
     }
     let mut out = String::with_capacity(source.len());
     for line in source.split_inclusive('\n') {
-        let define = parse_tunable_line(line)
-            .and_then(|(name, _)| defines.iter().find(|d| d.name == name));
+        let define = parse_tunable_line(line).and_then(|(name, _)| defines.iter().find(|d| d.name == name));
         match define {
             Some(define) => {
                 let comment = &line[line.find('#').unwrap_or(line.len())..];
@@ -175,10 +174,7 @@ mod tests {
     #[test]
     fn rejects_duplicates() {
         let defines = ["_LIMIT=1".parse().unwrap(), "_LIMIT=2".parse().unwrap()];
-        assert_eq!(
-            apply_defines(SOURCE, &defines, "t"),
-            Err(DefineError::Duplicate { name: "_LIMIT".into() })
-        );
+        assert_eq!(apply_defines(SOURCE, &defines, "t"), Err(DefineError::Duplicate { name: "_LIMIT".into() }));
     }
 
     #[test]

@@ -33,8 +33,8 @@ impl CopySource {
         if path.is_dir() {
             return Err(CopySourceError::IsDirectory { path: path.to_owned() });
         }
-        let bytes = std::fs::read(path)
-            .map_err(|source| CopySourceError::Unreadable { path: path.to_owned(), source })?;
+        let bytes =
+            std::fs::read(path).map_err(|source| CopySourceError::Unreadable { path: path.to_owned(), source })?;
         let source = String::from_utf8(bytes).map_err(|err| CopySourceError::NotUtf8 {
             path: path.to_owned(),
             offset: err.utf8_error().valid_up_to(),
@@ -89,9 +89,8 @@ mod tests {
 
     #[test]
     fn baseline_declares_no_tunables() {
-        let err = CopySource::variant(crate::baseline())
-            .with_defines(&["_FASTPATH_MAX=3".parse().unwrap()])
-            .unwrap_err();
+        let err =
+            CopySource::variant(crate::baseline()).with_defines(&["_FASTPATH_MAX=3".parse().unwrap()]).unwrap_err();
         assert!(err.to_string().contains("variant baseline declares no tunable"), "{err}");
     }
 }

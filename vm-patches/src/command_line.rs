@@ -278,7 +278,17 @@ mod tests {
         assert_eq!(line.main, MainProgram::Code("pass".into()));
         assert!(line.flags.unbuffered && line.flags.ignore_environment);
 
-        let line = run(&["-OO", "-Wignore", "-W", "error::DeprecationWarning", "-Xdev", "-X", "int_max_str_digits=0", "-Im", "m"]);
+        let line = run(&[
+            "-OO",
+            "-Wignore",
+            "-W",
+            "error::DeprecationWarning",
+            "-Xdev",
+            "-X",
+            "int_max_str_digits=0",
+            "-Im",
+            "m",
+        ]);
         assert_eq!(line.flags.optimize, 2);
         assert_eq!(line.flags.warnoptions, ["ignore", "error::DeprecationWarning"]);
         assert_eq!(

@@ -171,7 +171,6 @@ fn execute_main(vm: &VirtualMachine, program: &Program) -> PyResult<()> {
 /// SIGINT) by the interpreter's own finalization, exactly as CPython does.
 fn exits_itself(interpreter: &Interpreter, exc: &PyBaseExceptionRef) -> bool {
     interpreter.enter(|vm| {
-        exc.fast_isinstance(vm.ctx.exceptions.system_exit)
-            || exc.fast_isinstance(vm.ctx.exceptions.keyboard_interrupt)
+        exc.fast_isinstance(vm.ctx.exceptions.system_exit) || exc.fast_isinstance(vm.ctx.exceptions.keyboard_interrupt)
     })
 }

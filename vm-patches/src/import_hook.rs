@@ -15,12 +15,10 @@ const HOOK_FILENAME: &str = "<copylab:import_hook>";
 
 pub(crate) fn install(vm: &VirtualMachine, copy: &CopySource, memo: &MemoBackend) -> Result<(), HostError> {
     // Compile first: a broken --copy-py is the user's error and gets a message of its own.
-    let code = vm
-        .compile(&copy.source, Mode::Exec, copy.origin.clone())
-        .map_err(|err| {
-            let exc = err.into_pyexception(vm, Some(&copy.source));
-            HostError::CopySyntax { origin: copy.origin.clone(), rendered: exception::render(vm, &exc) }
-        })?;
+    let code = vm.compile(&copy.source, Mode::Exec, copy.origin.clone()).map_err(|err| {
+        let exc = err.into_pyexception(vm, Some(&copy.source));
+        HostError::CopySyntax { origin: copy.origin.clone(), rendered: exception::render(vm, &exc) }
+    })?;
     run_hook(vm, code.into(), copy, memo).map_err(|exc| HostError::Python {
         message: format!("copylab's import hook failed: {}", exception::render(vm, &exc)),
     })

@@ -100,9 +100,8 @@ mod _copylab {
         fn store(&self, key: PyObjectRef, value: PyObjectRef, vm: &VirtualMachine) -> PyResult<()> {
             match id_key(&key, vm) {
                 Some(id) => {
-                    let old = cam_memo::timed(|| {
-                        cam_memo::with_device(|device| device.insert(self.context, id, value))
-                    });
+                    let old =
+                        cam_memo::timed(|| cam_memo::with_device(|device| device.insert(self.context, id, value)));
                     drop(old.map_err(|err| device_error(&err, vm))?);
                     Ok(())
                 }
@@ -236,9 +235,8 @@ mod _copylab {
             let items = vm.call_method(&other, "items", ())?;
             for item in items.try_to_value::<Vec<PyObjectRef>>(vm)? {
                 let pair = item.try_to_value::<Vec<PyObjectRef>>(vm)?;
-                let [key, value]: [PyObjectRef; 2] = pair
-                    .try_into()
-                    .map_err(|_| vm.new_value_error("update() needs (key, value) pairs"))?;
+                let [key, value]: [PyObjectRef; 2] =
+                    pair.try_into().map_err(|_| vm.new_value_error("update() needs (key, value) pairs"))?;
                 zelf.store(key, value, vm)?;
             }
             Ok(())

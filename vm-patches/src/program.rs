@@ -18,8 +18,7 @@ impl Program {
         if path.is_dir() {
             return Err(ProgramError::IsDirectory { path: path.to_owned() });
         }
-        let bytes = std::fs::read(path)
-            .map_err(|source| ProgramError::Unreadable { path: path.to_owned(), source })?;
+        let bytes = std::fs::read(path).map_err(|source| ProgramError::Unreadable { path: path.to_owned(), source })?;
         let filename = path.display().to_string();
         let source = decode(bytes, &filename)?;
         let absolute = std::path::absolute(path).unwrap_or_else(|_| path.to_owned());
@@ -40,8 +39,6 @@ impl Program {
 }
 
 fn decode(bytes: Vec<u8>, filename: &str) -> Result<String, ProgramError> {
-    String::from_utf8(bytes).map_err(|err| ProgramError::NotUtf8 {
-        path: filename.to_owned(),
-        offset: err.utf8_error().valid_up_to(),
-    })
+    String::from_utf8(bytes)
+        .map_err(|err| ProgramError::NotUtf8 { path: filename.to_owned(), offset: err.utf8_error().valid_up_to() })
 }

@@ -5,9 +5,7 @@ const INTERPRETER_STACK_BYTES: usize = 512 << 20;
 
 /// Runs `f` (which builds and uses an interpreter) on a thread with a large stack. Fails only
 /// if the operating system refuses to start the thread.
-pub fn on_interpreter_stack<R: Send + 'static>(
-    f: impl FnOnce() -> R + Send + 'static,
-) -> std::io::Result<R> {
+pub fn on_interpreter_stack<R: Send + 'static>(f: impl FnOnce() -> R + Send + 'static) -> std::io::Result<R> {
     let handle = std::thread::Builder::new()
         .name("copylab-interpreter".to_owned())
         .stack_size(INTERPRETER_STACK_BYTES)

@@ -25,9 +25,7 @@ impl Tools {
 
     /// Any helper file; `filename` is what its code reports in tracebacks.
     pub(crate) fn load_source(vm: &VirtualMachine, source: &str, filename: &str) -> PyResult<Self> {
-        let code = vm
-            .compile(source, Mode::Exec, filename)
-            .map_err(|err| err.into_pyexception(vm, Some(source)))?;
+        let code = vm.compile(source, Mode::Exec, filename).map_err(|err| err.into_pyexception(vm, Some(source)))?;
         let scope = vm.new_scope_with_builtins();
         vm.run_code_obj(code, scope.clone())?;
         Ok(Self { globals: scope.globals })

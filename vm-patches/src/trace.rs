@@ -82,7 +82,8 @@ fn trace_program(vm: &VirtualMachine, tools: &Tools, program: &Program, options:
         Ok(prepared) => prepared,
         Err(exc) => return Ok(Traced::ProgramFailed(exc)),
     };
-    let args = vec![code.into(), globals.into(), baseline(vm), vm.ctx.new_int(options.max_steps).into(), json(vm, options)];
+    let args =
+        vec![code.into(), globals.into(), baseline(vm), vm.ctx.new_int(options.max_steps).into(), json(vm, options)];
     rendered(vm, tools.call(vm, "trace_code", args)?)
 }
 

@@ -18,12 +18,9 @@ pub fn render(report: &Report, memory: bool) -> String {
             cells.push(match &row.comparison {
                 None => format_mean_stdev(s.mean, s.stdev),
                 Some(comparison) => match &row.reference {
-                    Some(reference) => format!(
-                        "{}: {} vs {}",
-                        format_timedelta(s.mean),
-                        comparison.verdict,
-                        escape(reference)
-                    ),
+                    Some(reference) => {
+                        format!("{}: {} vs {}", format_timedelta(s.mean), comparison.verdict, escape(reference))
+                    }
                     None => format!("{}: {}", format_timedelta(s.mean), comparison.verdict),
                 },
             });
@@ -40,8 +37,7 @@ pub fn render(report: &Report, memory: bool) -> String {
     }
     if memory {
         lines.push(String::new());
-        let header =
-            ["Benchmark", "Arm", "Peak RSS", "Allocs/call", "Bytes/call"].map(String::from);
+        let header = ["Benchmark", "Arm", "Peak RSS", "Allocs/call", "Bytes/call"].map(String::from);
         lines.push(row(&header));
         lines.push(separator(2, header.len()));
         for section in &report.sections {
@@ -62,9 +58,7 @@ fn row(cells: &[String]) -> String {
 
 /// The first `text` columns left-aligned, the others right-aligned like numbers.
 fn separator(text: usize, columns: usize) -> String {
-    let parts: Vec<String> = (0..columns)
-        .map(|i| if i < text { ":---" } else { "---:" }.to_string())
-        .collect();
+    let parts: Vec<String> = (0..columns).map(|i| if i < text { ":---" } else { "---:" }.to_string()).collect();
     row(&parts)
 }
 
@@ -95,19 +89,10 @@ mod tests {
         let lines: Vec<&str> = text.lines().collect();
         assert_eq!(lines[0], "| Benchmark | baseline | fast\\|path |");
         assert_eq!(lines[1], "| :--- | ---: | ---: |");
-        assert_eq!(
-            lines[2],
-            "| deepcopy | 2.80 ms ± 0.03 ms | 1.40 ms: 2.00x faster |"
-        );
-        assert_eq!(
-            lines[3],
-            "| deepcopy_memo | 170 us ± 2 us | 170 us: not significant |"
-        );
+        assert_eq!(lines[2], "| deepcopy | 2.80 ms ± 0.03 ms | 1.40 ms: 2.00x faster |");
+        assert_eq!(lines[3], "| deepcopy_memo | 170 us ± 2 us | 170 us: not significant |");
         assert_eq!(lines[4], "| Geometric mean | (ref) | 1.41x faster |");
         let with_memory = render(&report, true);
-        assert!(
-            with_memory.contains("| deepcopy | baseline | - | - | - |"),
-            "{with_memory}"
-        );
+        assert!(with_memory.contains("| deepcopy | baseline | - | - | - |"), "{with_memory}");
     }
 }

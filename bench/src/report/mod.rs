@@ -25,9 +25,7 @@ pub struct MemoryStats {
 
 impl MemoryStats {
     /// From per-worker (peak RSS KiB, allocations per call, bytes per call).
-    pub fn from_workers(
-        workers: impl IntoIterator<Item = (Option<u64>, Option<f64>, Option<f64>)>,
-    ) -> MemoryStats {
+    pub fn from_workers(workers: impl IntoIterator<Item = (Option<u64>, Option<f64>, Option<f64>)>) -> MemoryStats {
         let (mut peaks, mut allocs, mut bytes) = (Vec::new(), Vec::new(), Vec::new());
         for (peak, alloc, byte) in workers {
             peaks.extend(peak);
@@ -43,11 +41,7 @@ impl MemoryStats {
     }
 
     fn of_cell(cell: &Cell) -> MemoryStats {
-        Self::from_workers(
-            cell.workers
-                .iter()
-                .map(|w| (w.peak_rss_kib, w.allocs_per_call, w.bytes_per_call)),
-        )
+        Self::from_workers(cell.workers.iter().map(|w| (w.peak_rss_kib, w.allocs_per_call, w.bytes_per_call)))
     }
 }
 
@@ -115,8 +109,7 @@ impl Report {
         references: &[usize],
         workloads: Vec<(String, Vec<Sample>)>,
     ) -> Report {
-        let reference_label =
-            |index: usize| (references[index] != 0).then(|| labels[references[index]].clone());
+        let reference_label = |index: usize| (references[index] != 0).then(|| labels[references[index]].clone());
         let mut sections = Vec::new();
         let mut norm_means: Vec<Vec<f64>> = vec![Vec::new(); labels.len()];
         for (workload, samples) in workloads {
@@ -127,8 +120,7 @@ impl Report {
                 .filter_map(|(index, (sample, label))| {
                     let summary = Summary::of(&sample.values)?;
                     let reference = &samples[references[index]].values;
-                    let comparison =
-                        (index > 0).then(|| verdict::compare(reference, &sample.values));
+                    let comparison = (index > 0).then(|| verdict::compare(reference, &sample.values));
                     if let Some(comparison) = &comparison {
                         norm_means[index].push(comparison.norm_mean);
                     }
@@ -155,20 +147,11 @@ impl Report {
                 .skip(1)
                 .filter_map(|(index, (label, means))| {
                     let (norm_mean, verdict) = verdict::geometric_mean_verdict(means)?;
-                    Some(GeometricMean {
-                        label: label.clone(),
-                        reference: reference_label(index),
-                        norm_mean,
-                        verdict,
-                    })
+                    Some(GeometricMean { label: label.clone(), reference: reference_label(index), norm_mean, verdict })
                 })
                 .collect()
         };
-        Report {
-            labels,
-            sections,
-            geometric_means,
-        }
+        Report { labels, sections, geometric_means }
     }
 
     /// Each arm is compared with the first arm, except a non-baseline variant under CPython,
@@ -177,8 +160,7 @@ impl Report {
     /// variant's effect within its interpreter.
     pub fn from_results(results: &RunResults) -> Report {
         let labels = results.arms.iter().map(|arm| arm.label()).collect();
-        let references: Vec<usize> =
-            (0..results.arms.len()).map(|index| reference_arm(&results.arms, index)).collect();
+        let references: Vec<usize> = (0..results.arms.len()).map(|index| reference_arm(&results.arms, index)).collect();
         let workloads = results
             .workloads
             .iter()
@@ -187,11 +169,7 @@ impl Report {
                 let samples = (0..results.arms.len())
                     .map(|a| {
                         let cell = results.cell(w, a);
-                        Sample {
-                            values: cell.values(),
-                            loops: cell.loops,
-                            memory: MemoryStats::of_cell(cell),
-                        }
+                        Sample { values: cell.values(), loops: cell.loops, memory: MemoryStats::of_cell(cell) }
                     })
                     .collect();
                 (workload.name.clone(), samples)
@@ -202,10 +180,7 @@ impl Report {
 
     /// True when any row has a memory figure worth a column.
     pub fn has_memory(&self) -> bool {
-        self.sections
-            .iter()
-            .flat_map(|s| &s.rows)
-            .any(|r| r.memory != MemoryStats::default())
+        self.sections.iter().flat_map(|s| &s.rows).any(|r| r.memory != MemoryStats::default())
     }
 }
 
@@ -271,11 +246,7 @@ mod tests {
     }
 
     fn sample(values: &[f64]) -> Sample {
-        Sample {
-            values: values.to_vec(),
-            loops: 1000,
-            memory: MemoryStats::default(),
-        }
+        Sample { values: values.to_vec(), loops: 1000, memory: MemoryStats::default() }
     }
 
     #[test]
@@ -283,30 +254,18 @@ mod tests {
         let labels = vec!["base".to_string(), "fast".to_string()];
         let one = Report::build(
             labels.clone(),
-            vec![(
-                "w1".into(),
-                vec![sample(&[2.0, 2.01, 1.99]), sample(&[1.0, 1.01, 0.99])],
-            )],
+            vec![("w1".into(), vec![sample(&[2.0, 2.01, 1.99]), sample(&[1.0, 1.01, 0.99])])],
         );
         assert!(one.sections[0].rows[0].comparison.is_none());
-        let verdict = one.sections[0].rows[1]
-            .comparison
-            .expect("compared")
-            .verdict;
+        let verdict = one.sections[0].rows[1].comparison.expect("compared").verdict;
         assert_eq!(verdict.to_string(), "2.00x faster");
         assert!(one.geometric_means.is_empty());
 
         let two = Report::build(
             labels,
             vec![
-                (
-                    "w1".into(),
-                    vec![sample(&[2.0, 2.01, 1.99]), sample(&[1.0, 1.01, 0.99])],
-                ),
-                (
-                    "w2".into(),
-                    vec![sample(&[1.0, 1.01, 0.99]), sample(&[2.0, 2.01, 1.99])],
-                ),
+                ("w1".into(), vec![sample(&[2.0, 2.01, 1.99]), sample(&[1.0, 1.01, 0.99])]),
+                ("w2".into(), vec![sample(&[1.0, 1.01, 0.99]), sample(&[2.0, 2.01, 1.99])]),
             ],
         );
         assert_eq!(two.geometric_means.len(), 1);

@@ -25,17 +25,11 @@ pub(crate) struct Cell {
 
 impl Cell {
     pub(crate) fn plain(text: impl Into<String>) -> Cell {
-        Cell {
-            text: text.into(),
-            style: None,
-        }
+        Cell { text: text.into(), style: None }
     }
 
     pub(crate) fn styled(text: impl Into<String>, style: &'static str) -> Cell {
-        Cell {
-            text: text.into(),
-            style: Some(style),
-        }
+        Cell { text: text.into(), style: Some(style) }
     }
 }
 
@@ -72,16 +66,9 @@ impl TextTable {
                 .collect();
             format!("{indent}{}", parts.join("  ").trim_end())
         };
-        let mut lines = vec![line(
-            self.headers
-                .iter()
-                .map(|h| (h.clone(), Some(style::BOLD)))
-                .collect(),
-        )];
+        let mut lines = vec![line(self.headers.iter().map(|h| (h.clone(), Some(style::BOLD))).collect())];
         for row in &self.rows {
-            lines.push(line(
-                row.iter().map(|c| (c.text.clone(), c.style)).collect(),
-            ));
+            lines.push(line(row.iter().map(|c| (c.text.clone(), c.style)).collect()));
         }
         lines
     }
@@ -102,14 +89,7 @@ mod tests {
             ],
         };
         let plain = table.render("  ", false);
-        assert_eq!(
-            plain,
-            [
-                "  Arm          Mean",
-                "  baseline  2.81 ms",
-                "  fast      26.3 us"
-            ]
-        );
+        assert_eq!(plain, ["  Arm          Mean", "  baseline  2.81 ms", "  fast      26.3 us"]);
         let coloured = table.render("", true);
         assert!(coloured[2].starts_with("\x1b[32mfast\x1b[0m    "));
     }

@@ -18,32 +18,15 @@ pub fn render(report: &Report, options: TerminalOptions) -> String {
     let mut out = Vec::new();
     for section in &report.sections {
         out.push(paint(&section.workload, Some(style::BOLD), options.color));
-        let mut headers: Vec<String> = [
-            "Arm",
-            "Mean ± std dev",
-            "Median",
-            "Min",
-            "Max",
-            "Loops",
-            "vs baseline",
-        ]
-        .map(String::from)
-        .to_vec();
+        let mut headers: Vec<String> =
+            ["Arm", "Mean ± std dev", "Median", "Min", "Max", "Loops", "vs baseline"].map(String::from).to_vec();
         let mut right = vec![false, true, true, true, true, true, false];
         if options.memory {
             headers.extend(["Peak RSS", "Allocs/call", "Bytes/call"].map(String::from));
             right.extend([true, true, true]);
         }
-        let rows = section
-            .rows
-            .iter()
-            .map(|row| row_cells(row, options))
-            .collect();
-        let table = TextTable {
-            headers,
-            right,
-            rows,
-        };
+        let rows = section.rows.iter().map(|row| row_cells(row, options)).collect();
+        let table = TextTable { headers, right, rows };
         out.extend(table.render("  ", options.color));
         for row in &section.rows {
             for warning in &row.warnings {
@@ -55,26 +38,15 @@ pub fn render(report: &Report, options: TerminalOptions) -> String {
     }
     if !report.geometric_means.is_empty() {
         let baseline = report.labels.first().map_or("", String::as_str);
-        out.push(paint(
-            &format!("Geometric mean vs {baseline}"),
-            Some(style::BOLD),
-            options.color,
-        ));
+        out.push(paint(&format!("Geometric mean vs {baseline}"), Some(style::BOLD), options.color));
         let rows = report
             .geometric_means
             .iter()
             .map(|g| {
-                vec![
-                    Cell::plain(g.label.clone()),
-                    with_reference(verdict_cell(g.verdict), g.reference.as_deref()),
-                ]
+                vec![Cell::plain(g.label.clone()), with_reference(verdict_cell(g.verdict), g.reference.as_deref())]
             })
             .collect();
-        let table = TextTable {
-            headers: vec!["Arm".into(), "Speed".into()],
-            right: vec![false, false],
-            rows,
-        };
+        let table = TextTable { headers: vec!["Arm".into(), "Speed".into()], right: vec![false, false], rows };
         out.extend(table.render("  ", options.color));
         out.push(String::new());
     }
@@ -107,11 +79,7 @@ fn row_cells(row: &Row, options: TerminalOptions) -> Vec<Cell> {
 pub(crate) fn memory_texts(memory: &MemoryStats) -> [String; 3] {
     let or_dash = |text: Option<String>| text.unwrap_or_else(|| "-".to_string());
     [
-        or_dash(
-            memory
-                .peak_rss_kib
-                .map(|kib| format_filesize(kib as f64 * 1024.0)),
-        ),
+        or_dash(memory.peak_rss_kib.map(|kib| format_filesize(kib as f64 * 1024.0))),
         or_dash(memory.allocs_per_call.map(format_count)),
         or_dash(memory.bytes_per_call.map(format_count)),
     ]
@@ -147,28 +115,18 @@ mod tests {
         let sample = |values: &[f64], allocs| Sample {
             values: values.to_vec(),
             loops: 4,
-            memory: MemoryStats {
-                peak_rss_kib: Some(20_480),
-                allocs_per_call: allocs,
-                bytes_per_call: None,
-            },
+            memory: MemoryStats { peak_rss_kib: Some(20_480), allocs_per_call: allocs, bytes_per_call: None },
         };
         Report::build(
             vec!["baseline".into(), "fastpath".into()],
             vec![
                 (
                     "deepcopy".into(),
-                    vec![
-                        sample(&[2.8e-3, 2.82e-3, 2.79e-3], Some(1200.0)),
-                        sample(&[2.5e-3, 2.51e-3, 2.49e-3], None),
-                    ],
+                    vec![sample(&[2.8e-3, 2.82e-3, 2.79e-3], Some(1200.0)), sample(&[2.5e-3, 2.51e-3, 2.49e-3], None)],
                 ),
                 (
                     "deepcopy_memo".into(),
-                    vec![
-                        sample(&[170e-6, 171e-6, 169e-6], None),
-                        sample(&[170e-6, 172e-6, 168e-6], None),
-                    ],
+                    vec![sample(&[170e-6, 171e-6, 169e-6], None), sample(&[170e-6, 172e-6, 168e-6], None)],
                 ),
             ],
         )
@@ -184,26 +142,14 @@ mod tests {
         assert!(text.contains("1.12x faster"), "{text}");
         assert!(text.contains("not significant"), "{text}");
         assert!(text.contains("Geometric mean vs baseline"), "{text}");
-        assert!(
-            text.contains("! baseline: the shortest raw value is only 676 us"),
-            "{text}"
-        );
+        assert!(text.contains("! baseline: the shortest raw value is only 676 us"), "{text}");
         assert!(!text.contains("Peak RSS"));
     }
 
     #[test]
     fn memory_columns_and_colour_on_request() {
-        let text = render(
-            &report(),
-            TerminalOptions {
-                color: true,
-                memory: true,
-            },
-        );
-        assert!(
-            text.contains("Peak RSS") && text.contains("20.0 MiB") && text.contains("1,200"),
-            "{text}"
-        );
+        let text = render(&report(), TerminalOptions { color: true, memory: true });
+        assert!(text.contains("Peak RSS") && text.contains("20.0 MiB") && text.contains("1,200"), "{text}");
         assert!(text.contains("\x1b[32m1.12x faster\x1b[0m"), "{text}");
     }
 }

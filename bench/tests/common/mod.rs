@@ -5,8 +5,7 @@
 use std::cell::RefCell;
 
 use copylab_bench::{
-    Arm, BenchError, Job, Launcher, Mode, Plan, RunResults, Settings, SilentProgress, WorkerOutput,
-    Workload, run_plan,
+    Arm, BenchError, Job, Launcher, Mode, Plan, RunResults, Settings, SilentProgress, WorkerOutput, Workload, run_plan,
 };
 
 /// Pretends to run the driver: seconds per call depend on the arm's variant
@@ -21,16 +20,8 @@ pub struct FakeLauncher {
 
 impl FakeLauncher {
     pub fn per_call(job: &Job) -> f64 {
-        let base = if job.arm.variant.starts_with("fast") {
-            100e-6
-        } else {
-            200e-6
-        };
-        let scale = if job.workload.name.ends_with("memo") {
-            2.0
-        } else {
-            1.0
-        };
+        let base = if job.arm.variant.starts_with("fast") { 100e-6 } else { 200e-6 };
+        let scale = if job.workload.name.ends_with("memo") { 2.0 } else { 1.0 };
         base * scale
     }
 }
@@ -78,39 +69,20 @@ impl Launcher for FakeLauncher {
 }
 
 pub fn workload(name: &str) -> Workload {
-    Workload {
-        name: name.into(),
-        file: "/fake/trio.py".into(),
-        suite: "trio".into(),
-    }
+    Workload { name: name.into(), file: "/fake/trio.py".into(), suite: "trio".into() }
 }
 
 pub fn settings() -> Settings {
-    Settings {
-        processes: 4,
-        values: 3,
-        warmups: 1,
-        min_time: 0.01,
-        loops: None,
-    }
+    Settings { processes: 4, values: 3, warmups: 1, min_time: 0.01, loops: None }
 }
 
 /// A complete fake run: baseline and fastpath on deepcopy and deepcopy_memo.
 pub fn fake_results() -> RunResults {
     let plan = Plan::new(
         vec![workload("deepcopy"), workload("deepcopy_memo")],
-        vec![
-            Arm::rustpython("baseline", "dict"),
-            Arm::rustpython("fastpath", "cam"),
-        ],
+        vec![Arm::rustpython("baseline", "dict"), Arm::rustpython("fastpath", "cam")],
         settings(),
     )
     .expect("plan");
-    run_plan(
-        &plan,
-        "/fake/driver.py".as_ref(),
-        &FakeLauncher::default(),
-        &mut SilentProgress,
-    )
-    .expect("fake run")
+    run_plan(&plan, "/fake/driver.py".as_ref(), &FakeLauncher::default(), &mut SilentProgress).expect("fake run")
 }

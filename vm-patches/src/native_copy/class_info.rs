@@ -90,7 +90,9 @@ impl ClassInfo {
         let plain_getattribute = inherited(identifier!(vm, __getattribute__));
         let object_reduce_ex = plain_getattribute && inherited(identifier!(vm, __reduce_ex__));
         let has_setstate = plain_getattribute
-            && cls.get_attr(identifier!(vm, __setstate__)).is_some_and(|found| found.downcast_ref::<PyFunction>().is_some());
+            && cls
+                .get_attr(identifier!(vm, __setstate__))
+                .is_some_and(|found| found.downcast_ref::<PyFunction>().is_some());
         let reduce = match cls.get_attr(identifier!(vm, __reduce__)) {
             _ if inherited(identifier!(vm, __reduce__)) => ReduceKind::Object,
             Some(found) if found.downcast_ref::<PyFunction>().is_some() => ReduceKind::Function,

@@ -77,10 +77,7 @@ impl CopyGlobals {
         }
         match vm.builtins.dict().get_item_opt(name, vm)? {
             Some(value) => Ok(value),
-            None => Err(vm.new_name_error(
-                format!("name '{}' is not defined", name.as_str()),
-                name.to_owned(),
-            )),
+            None => Err(vm.new_name_error(format!("name '{}' is not defined", name.as_str()), name.to_owned())),
         }
     }
 

@@ -7,8 +7,8 @@ use rustpython_vm::builtins::{PyBaseExceptionRef, PyDict, PyTuple};
 use rustpython_vm::function::FuncArgs;
 use rustpython_vm::{AsObject, PyObjectRef, PyResult, VirtualMachine, identifier};
 
-use super::deep::DeepCopier;
 use super::class_info::{ClassInfo, ReduceKind};
+use super::deep::DeepCopier;
 use super::default_reduce::{default_reduce, shadows_reduce_ex};
 use super::memo::Memo;
 
@@ -75,8 +75,8 @@ fn python_reconstruct(copier: &DeepCopier<'_>, x: &PyObjectRef, memo: &Memo, rv:
 /// `*rv` in a call: an iterable's items, with the interpreter's message for anything else.
 fn star_args(rv: PyObjectRef, vm: &VirtualMachine) -> PyResult<Vec<PyObjectRef>> {
     let type_name = rv.class().name().to_owned();
-    let not_iterable = rv.class().slots().iter.load().is_none()
-        && rv.get_class_attr(vm.ctx.intern_str("__getitem__")).is_none();
+    let not_iterable =
+        rv.class().slots().iter.load().is_none() && rv.get_class_attr(vm.ctx.intern_str("__getitem__")).is_none();
     rv.try_to_value::<Vec<PyObjectRef>>(vm).map_err(|err| {
         if not_iterable && err.class().is(vm.ctx.exceptions.type_error) {
             vm.new_type_error(format!("Value after * must be an iterable, not {type_name}"))
@@ -175,10 +175,7 @@ fn set_state(y: &PyObjectRef, state: PyObjectRef, has_setstate: bool, vm: &Virtu
 }
 
 /// `if isinstance(state, tuple) and len(state) == 2: state, slotstate = state`.
-fn split_slot_state(
-    state: PyObjectRef,
-    vm: &VirtualMachine,
-) -> PyResult<(Option<PyObjectRef>, Option<PyObjectRef>)> {
+fn split_slot_state(state: PyObjectRef, vm: &VirtualMachine) -> PyResult<(Option<PyObjectRef>, Option<PyObjectRef>)> {
     let exact_pair = match state.downcast_ref_if_exact::<PyTuple>(vm) {
         Some(tuple) => match tuple.as_slice() {
             [state, slotstate] => Some((state.clone(), slotstate.clone())),
