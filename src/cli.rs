@@ -100,8 +100,8 @@ pub(crate) struct CopyArgs {
 #[derive(Debug, Args)]
 pub(crate) struct MemoChoice {
     /// Memo backend: dict (copy.py's own) or cam (an emulated CAM device)
-    #[arg(long, value_name = "BACKEND", default_value = "dict", value_parser = ["dict", "cam"])]
-    pub(crate) memo: String,
+    #[arg(long, value_name = "BACKEND", default_value = "dict", value_parser = parse_memo)]
+    pub(crate) memo: MemoKind,
     /// CAM rows (with --memo cam; default 1024)
     #[arg(long, value_name = "N")]
     pub(crate) cam_entries: Option<usize>,
@@ -192,6 +192,29 @@ pub(crate) enum VariantsAction {
     },
 }
 
+/// The memo backends: the one place their names are spelled.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub(crate) enum MemoKind {
+    /// copy.py's own dict
+    Dict,
+    /// an emulated CAM device
+    Cam,
+}
+
+impl MemoKind {
+    pub(crate) fn name(self) -> &'static str {
+        match self {
+            Self::Dict => "dict",
+            Self::Cam => "cam",
+        }
+    }
+}
+
+fn parse_memo(name: &str) -> Result<MemoKind, String> {
+    <MemoKind as clap::ValueEnum>::from_str(name, false)
+        .map_err(|_| format!("unknown memo backend `{name}`; valid backends: dict, cam"))
+}
+
 fn parse_variant(name: &str) -> Result<&'static Variant, String> {
     copylab_stdlib_copy::find(name).map_err(|err| err.to_string())
 }
@@ -242,8 +265,8 @@ pub(crate) struct BenchRunArgs {
     #[arg(long, value_name = "LIST", value_delimiter = ',', value_parser = parse_variant)]
     pub(crate) variants: Vec<&'static Variant>,
     /// Memo backends to compare (comma-separated)
-    #[arg(long, value_name = "LIST", value_delimiter = ',', default_value = "dict")]
-    pub(crate) memo: Vec<String>,
+    #[arg(long, value_name = "LIST", value_delimiter = ',', default_value = "dict", value_parser = parse_memo)]
+    pub(crate) memo: Vec<MemoKind>,
     #[command(flatten)]
     pub(crate) workloads: WorkloadArgs,
     #[command(flatten)]

@@ -40,8 +40,7 @@ fn line_of(source: &str, after: usize, code: &str) -> usize {
         .enumerate()
         .skip(after)
         .find(|(_, text)| text.split(" #").next().unwrap_or("").trim() == code)
-        .map(|(index, _)| index + 1)
-        .unwrap_or_else(|| panic!("no line `{code}` after line {after}"))
+        .map_or_else(|| panic!("no line `{code}` after line {after}"), |(index, _)| index + 1)
 }
 
 fn baseline() -> &'static str {
@@ -50,7 +49,7 @@ fn baseline() -> &'static str {
 
 fn def_line(source: &str, function: &str) -> usize {
     let def = format!("def {function}(");
-    source.lines().position(|l| l.starts_with(&def)).map(|i| i + 1).unwrap_or_else(|| panic!("no {def}"))
+    source.lines().position(|l| l.starts_with(&def)).map_or_else(|| panic!("no {def}"), |i| i + 1)
 }
 
 fn trace(args: &[&str]) -> std::process::Output {

@@ -32,7 +32,7 @@ fn bench_lookups(c: &mut Criterion, name: &str, device: &mut CamDevice<u64>, mem
                 next = 0;
             }
             black_box(device.lookup(memo, black_box(keys[next])).ok().flatten().copied())
-        })
+        });
     });
 }
 
@@ -70,7 +70,7 @@ fn inserts(c: &mut Criterion) {
                 timed += start.elapsed();
             }
             timed
-        })
+        });
     });
     group.bench_function("256 updates of existing keys (CAM)", |b| {
         let (mut device, memo) = filled(CamConfig::default(), &keys);
@@ -78,7 +78,7 @@ fn inserts(c: &mut Criterion) {
             for &key in &keys {
                 black_box(device.insert(memo, key, key).ok());
             }
-        })
+        });
     });
     group.finish();
 }
@@ -98,7 +98,7 @@ fn clears(c: &mut Criterion) {
                 timed += start.elapsed();
             }
             timed
-        })
+        });
     });
 }
 
@@ -109,7 +109,7 @@ fn replays(c: &mut Criterion) {
     for entries in [64, 1024] {
         let config = CamConfig { entries, ..CamConfig::default() };
         group.bench_function(format!("deepcopy-like trace ({} ops), {entries} rows", trace.len()), |b| {
-            b.iter(|| black_box(replay(&trace, &config).ok()))
+            b.iter(|| black_box(replay(&trace, &config).ok()));
         });
     }
     group.finish();

@@ -25,10 +25,10 @@ fn statistics(c: &mut Criterion) {
     let changed = sample(80, 6.9e-6, 2);
     c.bench_function("summary of 80 values", |b| b.iter(|| stats::Summary::of(black_box(&baseline))));
     c.bench_function("welch t-test, 80 vs 80 values", |b| {
-        b.iter(|| stats::welch_t_test(black_box(&baseline), black_box(&changed)))
+        b.iter(|| stats::welch_t_test(black_box(&baseline), black_box(&changed)));
     });
     c.bench_function("verdict (t-test + ratio), 80 vs 80 values", |b| {
-        b.iter(|| verdict::compare(black_box(&baseline), black_box(&changed)))
+        b.iter(|| verdict::compare(black_box(&baseline), black_box(&changed)));
     });
     c.bench_function("student t cdf, df = 150", |b| b.iter(|| stats::student_t_cdf(black_box(2.1), black_box(150.0))));
 }

@@ -71,10 +71,8 @@ impl Arm {
             label.push_str(&format!(",{name}={value}"));
         }
         if let Interpreter::CPython(exe) = &self.interpreter {
-            let exe_name = exe
-                .file_name()
-                .map(|name| name.to_string_lossy().into_owned())
-                .unwrap_or_else(|| exe.display().to_string());
+            let exe_name =
+                exe.file_name().map_or_else(|| exe.display().to_string(), |name| name.to_string_lossy().into_owned());
             label.push('@');
             label.push_str(&exe_name);
         }

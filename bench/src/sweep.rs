@@ -197,7 +197,7 @@ mod tests {
         let (x, y) = plot.series[1].points[0];
         assert_eq!(x, 1.0);
         assert!((y - 2.01e-3).abs() < 1e-15, "{y}");
-        crate::svg::tests::assert_well_formed(&table.render_svg());
+        svg::tests::assert_well_formed(&table.render_svg());
 
         let other = parse_sweep("_FASTPATH_MAX=1,2").expect("valid");
         assert!(SweepTable::from_results(&other, &base, &results(&spec, &base)).is_err());

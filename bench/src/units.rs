@@ -42,7 +42,7 @@ pub fn format_count(value: f64) -> String {
     if value < 100.0 && value.fract() != 0.0 {
         return format!("{value:.1}");
     }
-    let digits = format!("{:.0}", value);
+    let digits = format!("{value:.0}");
     let mut grouped = String::new();
     for (i, c) in digits.chars().enumerate() {
         if i > 0 && (digits.len() - i) % 3 == 0 && c.is_ascii_digit() {

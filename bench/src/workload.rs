@@ -70,7 +70,7 @@ pub fn workloads_from_file(path: &Path) -> Result<Vec<Workload>, BenchError> {
     // The driver may run in another working directory.
     let file =
         path.canonicalize().map_err(|source| BenchError::WorkloadFileNotFound { path: path.to_path_buf(), source })?;
-    let suite = path.file_stem().map(|stem| stem.to_string_lossy().into_owned()).unwrap_or_else(|| "file".to_string());
+    let suite = path.file_stem().map_or_else(|| "file".to_string(), |stem| stem.to_string_lossy().into_owned());
     Ok(names.into_iter().map(|name| Workload { name, file: file.clone(), suite: suite.clone() }).collect())
 }
 

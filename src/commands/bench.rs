@@ -16,9 +16,6 @@ use copylab_stdlib_copy::{CopySource, Define, Variant, tunables};
 use crate::cli::{BenchAction, BenchArgs, BenchRunArgs, Effort, SweepArgs, WorkloadArgs};
 use crate::error::CliError;
 
-/// Memo backends a worker can install.
-const MEMO_BACKENDS: &[&str] = &["dict", "cam"];
-
 pub(crate) fn bench(args: BenchArgs) -> Result<u8, CliError> {
     match args.action {
         Some(BenchAction::Compare { first, second }) => compare(&first, &second),
@@ -34,14 +31,6 @@ fn run(args: BenchRunArgs) -> Result<u8, CliError> {
     if let Some(dir) = &args.json_dir {
         std::fs::create_dir_all(dir).map_err(|source| BenchError::Output { path: dir.clone(), source })?;
         ensure_writable(&dir.join("baseline.json"))?;
-    }
-    for memo in &args.memo {
-        if !MEMO_BACKENDS.contains(&memo.as_str()) {
-            return Err(CliError::Usage(format!(
-                "unknown memo backend `{memo}`; valid backends: {}",
-                MEMO_BACKENDS.join(", ")
-            )));
-        }
     }
     let files = BenchFiles::materialize()?;
     if let Some(script) = &args.script {
@@ -76,7 +65,7 @@ pub(super) fn plan_arms(args: &BenchRunArgs, files: &BenchFiles) -> Result<Vec<A
     let mut arms = Vec::new();
     for memo in &args.memo {
         for variant in &variants {
-            arms.push(with_defines(Arm::rustpython(variant.name, memo), variant, &args.defines));
+            arms.push(with_defines(Arm::rustpython(variant.name, memo.name()), variant, &args.defines));
         }
     }
     if let Some(exe) = &args.python {

@@ -15,7 +15,7 @@ use std::ffi::OsString;
 use copylab_stdlib_copy::CopySource;
 use copylab_vm::{Host, HostConfig, MemoBackend};
 
-use crate::cli::{Cli, Command, CopyArgs, MemoChoice};
+use crate::cli::{Cli, Command, CopyArgs, MemoChoice, MemoKind};
 use crate::error::CliError;
 
 /// Runs the parsed command; `Ok` carries the process exit status.
@@ -61,7 +61,7 @@ impl CopyArgs {
 impl MemoChoice {
     /// The flags that make another `copylab run` use the same memo backend.
     pub(crate) fn selection_args(&self) -> Vec<OsString> {
-        let mut args: Vec<OsString> = vec!["--memo".into(), self.memo.as_str().into()];
+        let mut args: Vec<OsString> = vec!["--memo".into(), self.memo.name().into()];
         if let Some(entries) = self.cam_entries {
             args.extend(["--cam-entries".into(), entries.to_string().into()]);
         }
@@ -71,16 +71,16 @@ impl MemoChoice {
     /// The backend these flags select; CAM sizes are checked when the host builds it.
     pub(crate) fn backend(&self) -> Result<MemoBackend, CliError> {
         let cam_only = self.cam_entries.is_some();
-        match self.memo.as_str() {
-            "cam" => {
+        match self.memo {
+            MemoKind::Cam => {
                 let mut config = cam_device::CamConfig::default();
                 if let Some(entries) = self.cam_entries {
                     config.entries = entries;
                 }
                 Ok(MemoBackend::Cam(config))
             }
-            _ if cam_only => Err(CliError::Usage("--cam-entries needs --memo cam".into())),
-            _ => Ok(MemoBackend::Dict),
+            MemoKind::Dict if cam_only => Err(CliError::Usage("--cam-entries needs --memo cam".into())),
+            MemoKind::Dict => Ok(MemoBackend::Dict),
         }
     }
 }

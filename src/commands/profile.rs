@@ -77,7 +77,7 @@ pub(crate) fn profile(args: ProfileArgs) -> Result<u8, CliError> {
     let profile = super::with_host(config, move |host| Ok(host.profile(&target, flame)?))?;
     drop(bench_files);
 
-    let context = report::Context { copy: &copy, memo: &args.memo.memo, what: &what, top: args.top };
+    let context = report::Context { copy: &copy, memo: args.memo.memo.name(), what: &what, top: args.top };
     super::print_text(&report::render(&profile, unprofiled.as_ref(), &context));
     if let Some(file) = flame_file {
         let path = file.path().display().to_string();

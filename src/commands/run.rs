@@ -2,7 +2,7 @@ use std::path::Path;
 
 use copylab_vm::{CommandLine, Invocation, MainProgram, Program};
 
-use crate::cli::RunArgs;
+use crate::cli::{MemoKind, RunArgs};
 use crate::error::CliError;
 
 pub(crate) fn run(args: RunArgs) -> Result<u8, CliError> {
@@ -18,7 +18,7 @@ pub(crate) fn run(args: RunArgs) -> Result<u8, CliError> {
         }
     };
     let copy = args.copy.copy_source()?;
-    if args.cam_stats.is_some() && args.memo.memo != "cam" {
+    if args.cam_stats.is_some() && args.memo.memo != MemoKind::Cam {
         return Err(CliError::Usage("--cam-stats needs --memo cam".into()));
     }
     let program = source_program(&command_line)?;
@@ -27,7 +27,7 @@ pub(crate) fn run(args: RunArgs) -> Result<u8, CliError> {
     config.sys_path = super::target::sys_path(program.as_ref(), &command_line.flags);
     let mut selection = args.copy.selection_args();
     selection.extend(args.memo.selection_args());
-    let label = format!("{}-{}", config.copy.label, args.memo.memo);
+    let label = format!("{}-{}", config.copy.label, args.memo.memo.name());
     config.executable = Some(super::python_launcher::python_launcher(&label, &selection)?.display().to_string());
 
     let main = command_line.main;

@@ -159,7 +159,7 @@ impl Report {
     /// interpreter's effect (CPython baseline vs RustPython baseline) apart from each
     /// variant's effect within its interpreter.
     pub fn from_results(results: &RunResults) -> Report {
-        let labels = results.arms.iter().map(|arm| arm.label()).collect();
+        let labels = results.arms.iter().map(Arm::label).collect();
         let references: Vec<usize> = (0..results.arms.len()).map(|index| reference_arm(&results.arms, index)).collect();
         let workloads = results
             .workloads
