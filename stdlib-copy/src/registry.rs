@@ -24,6 +24,13 @@ const SUMMARIES: &[(&str, &str)] = &[
     ("native", "deepcopy in Rust inside the VM, copy.py's code as the fallback"),
 ];
 
+/// The variants whose copy.py hands `deepcopy` to copylab's native (Rust) code, whose lines
+/// no line profile or trace of copy.py can see.
+const NATIVE: &[&str] = &["native"];
+
+/// The line the native patch adds; a user's own copy.py that has it runs natively too.
+pub(crate) const NATIVE_IMPORT: &str = "from _copylab import native_deepcopy";
+
 /// A copy.py variant: its name, what it does, and its source.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Variant {
@@ -32,6 +39,8 @@ pub struct Variant {
     /// The unified diff against the baseline; `None` for the baseline itself.
     pub patch: Option<&'static str>,
     pub source: &'static str,
+    /// Whether `deepcopy` runs in Rust under this variant (see [`NATIVE`]).
+    pub native: bool,
 }
 
 impl Variant {
@@ -51,10 +60,11 @@ pub fn variants() -> &'static [Variant] {
             .iter()
             .filter_map(|&(name, summary)| {
                 if name == "baseline" {
-                    return Some(Variant { name, summary, patch: None, source: BASELINE_SOURCE });
+                    return Some(Variant { name, summary, patch: None, source: BASELINE_SOURCE, native: false });
                 }
                 let patched = PATCHED.iter().find(|p| p.name == name)?;
-                Some(Variant { name, summary, patch: Some(patched.patch), source: patched.source })
+                let native = NATIVE.contains(&name);
+                Some(Variant { name, summary, patch: Some(patched.patch), source: patched.source, native })
             })
             .collect()
     })
@@ -82,6 +92,14 @@ pub fn upstream_path() -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn native_variants_are_exactly_those_with_the_native_import() {
+        for variant in variants() {
+            assert_eq!(variant.native, variant.source.contains(NATIVE_IMPORT), "{}", variant.name);
+        }
+        assert!(find("native").unwrap().native);
+    }
 
     #[test]
     fn every_patch_has_a_summary_and_every_summary_a_source() {

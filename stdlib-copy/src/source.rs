@@ -48,6 +48,16 @@ impl CopySource {
         })
     }
 
+    /// Whether this copy.py hands `deepcopy` to copylab's native code: the registry says so
+    /// for a variant; a user's own file does when it carries the native patch's import.
+    #[must_use]
+    pub fn runs_native_deepcopy(&self) -> bool {
+        match crate::find(&self.label) {
+            Ok(variant) => variant.native,
+            Err(_) => self.source.contains(crate::registry::NATIVE_IMPORT),
+        }
+    }
+
     /// Applies `--define` overrides to the tunable constants the source declares.
     pub fn with_defines(mut self, defines: &[Define]) -> Result<Self, DefineError> {
         if defines.is_empty() {

@@ -48,9 +48,10 @@ class CopyVariantFinder:
 
 def route_deepcopy_through_cam(module):
     # copy.py stays unmodified: an outermost deepcopy(x) (no memo) gets a fresh CamMemo,
-    # calls that bring a memo (copy.py's own recursion, user code) pass straight through.
-    # The pass-through is one extra Python call per recursion; it is part of what a
-    # `--memo cam` run costs in wall time, which measures the emulator, not the hardware.
+    # calls that bring a memo pass straight through. Most of copy.py's recursion never
+    # reaches this wrapper: the list, tuple and dict copiers bound the original `deepcopy` as
+    # a default argument when copy.py was executed; only calls that look `deepcopy` up at
+    # call time (`_reconstruct`'s state and items, user code) pay one extra Python call.
     original = module.deepcopy
     cam_deepcopy = _copylab.cam_deepcopy
 

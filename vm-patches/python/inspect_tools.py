@@ -85,4 +85,3 @@ def load_workload(path, name):
 def call_repeatedly(function, repeat):
     for _ in range(repeat):
         function()
-    return ""

@@ -7,7 +7,7 @@ use rustpython_vm::{AsObject, Interpreter, InterpreterBuilder, PyResult, Setting
 use crate::command_line::InterpreterFlags;
 use crate::error::HostError;
 use crate::program::Program;
-use crate::{exception, import_hook, native, tools};
+use crate::{copylab_module, exception, import_hook, python_helper};
 
 /// What the interpreter is built with.
 #[derive(Debug, Clone)]
@@ -85,7 +85,7 @@ impl Host {
             crate::cam_memo::configure(cam.clone()).map_err(HostError::CamConfig)?;
         }
         let builder = InterpreterBuilder::new().settings(settings).init_stdlib();
-        let copylab_module = native::module_def(&builder.ctx);
+        let copylab_module = copylab_module::module_def(&builder.ctx);
         let interpreter = builder.add_native_module(copylab_module).build();
         interpreter.enter(|vm| {
             if let Some(executable) = &config.executable {
@@ -132,8 +132,8 @@ impl Host {
         }
     }
 
-    /// Runs `f` inside the interpreter.
-    pub fn enter<R>(&self, f: impl FnOnce(&VirtualMachine) -> R) -> R {
+    /// Runs `f` inside the interpreter (for the host's own inspection methods).
+    pub(crate) fn enter<R>(&self, f: impl FnOnce(&VirtualMachine) -> R) -> R {
         self.interpreter.enter(f)
     }
 }
@@ -163,7 +163,7 @@ fn set_executable(vm: &VirtualMachine, executable: &str) -> PyResult<()> {
 }
 
 fn execute_main(vm: &VirtualMachine, program: &Program) -> PyResult<()> {
-    let (code, globals) = tools::main_program(vm, program)?;
+    let (code, globals) = python_helper::main_program(vm, program)?;
     vm.run_code_obj(code, Scope::with_builtins(None, globals, vm)).map(drop)
 }
 

@@ -8,7 +8,7 @@ use rustpython_vm::{PyResult, VirtualMachine};
 
 use crate::error::HostError;
 use crate::exception;
-use crate::tools::Tools;
+use crate::python_helper::PythonHelper;
 
 const HOOK_SOURCE: &str = include_str!("../python/import_hook.py");
 const HOOK_FILENAME: &str = "<copylab:import_hook>";
@@ -30,7 +30,7 @@ fn run_hook(
     copy: &CopySource,
     memo: &MemoBackend,
 ) -> PyResult<()> {
-    let hook = Tools::load_source(vm, HOOK_SOURCE, HOOK_FILENAME)?;
+    let hook = PythonHelper::load_source(vm, HOOK_SOURCE, HOOK_FILENAME)?;
     let args = vec![
         code,
         vm.ctx.new_str(copy.source.as_str()).into(),

@@ -10,23 +10,24 @@
 pub mod alloc;
 pub mod cam_memo;
 pub mod command_line;
+mod copylab_module;
+mod dis_ast;
 mod error;
 mod exception;
 mod host;
 mod import_hook;
-mod inspect;
-mod native;
 mod native_copy;
 mod profile;
 mod program;
+mod python_helper;
 mod stack;
-mod tools;
 mod trace;
+mod workload;
 
 pub use command_line::{CommandLine, CommandLineError, InterpreterFlags, Invocation, MainProgram};
+pub use dis_ast::{AstOptions, DisTarget};
 pub use error::{HostError, ProgramError};
 pub use host::{Host, HostConfig, MemoBackend};
-pub use inspect::{AstOptions, DisTarget};
 pub use profile::{LineStat, Profile, ProfileTarget, Timing};
 pub use program::Program;
 pub use stack::on_interpreter_stack;

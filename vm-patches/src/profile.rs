@@ -22,7 +22,7 @@ use rustpython_vm::{AsObject, Py, PyObjectRef, PyRef, PyResult, VirtualMachine};
 use crate::error::HostError;
 use crate::host::Host;
 use crate::program::Program;
-use crate::tools::{self, Tools};
+use crate::python_helper::{self, PythonHelper};
 
 /// What to run.
 #[derive(Debug, Clone)]
@@ -48,8 +48,6 @@ pub struct LineStat {
 pub struct Profile {
     /// Lines of the installed copy.py that ran, by line number.
     pub lines: Vec<LineStat>,
-    /// Measured time not spent in copy.py (the program or workload's own code).
-    pub outside_nanos: u64,
     /// Trace events handled (calls, lines, returns).
     pub events: u64,
     /// Collapsed stacks, `outer;inner;leaf NANOS`, for a flame graph (empty unless asked).
@@ -77,13 +75,7 @@ impl Host {
             let run = run_target(vm, target, Some(tracer), false);
             let stats = recorder.borrow_mut().finish();
             let run = run?;
-            Ok(Profile {
-                lines: stats.lines,
-                outside_nanos: stats.outside,
-                events: stats.events,
-                folded: stats.folded,
-                run,
-            })
+            Ok(Profile { lines: stats.lines, events: stats.events, folded: stats.folded, run })
         })
     }
 
@@ -99,7 +91,7 @@ fn copy_origin(vm: &VirtualMachine) -> Result<String, HostError> {
         .and_then(|module| module.get_attr("copy_origin", vm))
         .and_then(|origin| origin.str(vm))
         .map(|origin| origin.to_string_lossy().into_owned())
-        .map_err(|exc| tools::helper_failure(vm, "cannot tell which copy.py is installed", &exc))
+        .map_err(|exc| python_helper::helper_failure(vm, "cannot tell which copy.py is installed", &exc))
 }
 
 fn run_target(
@@ -108,25 +100,26 @@ fn run_target(
     tracer: Option<PyObjectRef>,
     quiet: bool,
 ) -> Result<Timing, HostError> {
-    let tools = Tools::load(vm).map_err(|exc| tools::helper_failure(vm, "cannot load the profiler", &exc))?;
+    let helper =
+        PythonHelper::load(vm).map_err(|exc| python_helper::helper_failure(vm, "cannot load the profiler", &exc))?;
     let tracer = tracer.unwrap_or_else(|| vm.ctx.none());
     let outcome = match target {
-        ProfileTarget::Program(program) => match tools::main_program(vm, program) {
+        ProfileTarget::Program(program) => match python_helper::main_program(vm, program) {
             Ok((code, globals)) => {
                 let args = vec![code.into(), globals.into(), tracer, vm.ctx.new_bool(quiet).into()];
-                measured(vm, tools.call(vm, "run_code", args), 1)
+                measured(vm, helper.call(vm, "run_code", args), 1)
             }
             Err(exc) => Ok((0, 1, Some(exc))),
         },
-        ProfileTarget::Workloads { workloads, loops } => run_workloads(vm, &tools, workloads, *loops, tracer, quiet),
+        ProfileTarget::Workloads { workloads, loops } => run_workloads(vm, &helper, workloads, *loops, tracer, quiet),
     };
     let (elapsed_nanos, loops, error) =
-        outcome.map_err(|exc| tools::helper_failure(vm, "the profiled run failed", &exc))?;
+        outcome.map_err(|exc| python_helper::helper_failure(vm, "the profiled run failed", &exc))?;
     let status = match error {
         None => 0,
         // The unprofiled run's output is discarded; the profiled run shows the same failure.
         Some(_) if quiet => 1,
-        Some(exc) => tools::exit_status(vm, exc),
+        Some(exc) => python_helper::exit_status(vm, exc),
     };
     Ok(Timing { elapsed_nanos, loops, status })
 }
@@ -135,7 +128,7 @@ type Outcome = (u64, u32, Option<rustpython_vm::builtins::PyBaseExceptionRef>);
 
 fn run_workloads(
     vm: &VirtualMachine,
-    tools: &Tools,
+    helper: &PythonHelper,
     workloads: &[(PathBuf, String)],
     loops: Option<u32>,
     tracer: PyObjectRef,
@@ -152,7 +145,7 @@ fn run_workloads(
                 .into()
         })
         .collect();
-    let functions = match tools.call(vm, "load_workloads", vec![vm.ctx.new_list(specs).into()]) {
+    let functions = match helper.call(vm, "load_workloads", vec![vm.ctx.new_list(specs).into()]) {
         Ok(functions) => functions,
         // A workload that does not import is reported like a failing program.
         Err(exc) => return Ok((0, 0, Some(exc))),
@@ -163,21 +156,21 @@ fn run_workloads(
             const MIN_NANOS: u64 = 100_000_000;
             const MAX_LOOPS: u32 = 10_000;
             let args = vec![functions.clone(), vm.ctx.new_int(MIN_NANOS).into(), vm.ctx.new_int(MAX_LOOPS).into()];
-            match tools.call(vm, "calibrate_loops", args) {
+            match helper.call(vm, "calibrate_loops", args) {
                 Ok(loops) => loops.try_into_value(vm)?,
                 Err(exc) => return Ok((0, 0, Some(exc))),
             }
         }
     };
     let args = vec![functions, vm.ctx.new_int(loops).into(), tracer, vm.ctx.new_bool(quiet).into()];
-    measured(vm, tools.call(vm, "run_workloads", args), loops)
+    measured(vm, helper.call(vm, "run_workloads", args), loops)
 }
 
 /// `(elapsed_ns, exception or None)` from the Python runner.
 fn measured(vm: &VirtualMachine, result: PyResult, loops: u32) -> PyResult<Outcome> {
     let result = result?;
     let elapsed: u64 = result.get_item(&0, vm)?.try_into_value(vm)?;
-    let error = tools::optional_exception(vm, result.get_item(&1, vm)?);
+    let error = python_helper::optional_exception(vm, result.get_item(&1, vm)?);
     Ok((elapsed, loops, error))
 }
 
@@ -231,7 +224,6 @@ struct Node {
 #[derive(Default)]
 struct Stats {
     lines: Vec<LineStat>,
-    outside: u64,
     events: u64,
     folded: Vec<String>,
 }
@@ -245,7 +237,6 @@ struct Recorder {
     code_index: HashMap<usize, u32>,
     codes: Vec<CodeInfo>,
     lines: BTreeMap<u32, (u64, u64)>,
-    outside: u64,
     events: u64,
     nodes: Vec<Node>,
     children: HashMap<(u32, u32, u32), u32>,
@@ -262,7 +253,6 @@ impl Recorder {
             code_index: HashMap::new(),
             codes: Vec::new(),
             lines: BTreeMap::new(),
-            outside: 0,
             events: 0,
             nodes: vec![Node { parent: ROOT, code: u32::MAX, line: 0, nanos: 0 }],
             children: HashMap::new(),
@@ -296,13 +286,10 @@ impl Recorder {
 
     fn charge(&mut self, now: Instant) {
         let nanos = u64::try_from(now.saturating_duration_since(self.last).as_nanos()).unwrap_or(u64::MAX);
-        let Some(top) = self.stack.last() else {
-            self.outside += nanos;
-            return;
-        };
-        match top.owner {
-            Some(owner) => self.lines.entry(self.stack[owner].line).or_default().1 += nanos,
-            None => self.outside += nanos,
+        // Time outside copy.py (no frame, or a frame no copy.py line owns) is not charged.
+        let Some(top) = self.stack.last() else { return };
+        if let Some(owner) = top.owner {
+            self.lines.entry(self.stack[owner].line).or_default().1 += nanos;
         }
         if self.flame {
             self.nodes[top.node as usize].nanos += nanos;
@@ -398,7 +385,7 @@ impl Recorder {
         self.tracer = None;
         let lines = self.lines.iter().map(|(&line, &(hits, nanos))| LineStat { line, hits, nanos }).collect();
         let folded = self.folded();
-        Stats { lines, outside: self.outside, events: self.events, folded }
+        Stats { lines, events: self.events, folded }
     }
 
     fn folded(&self) -> Vec<String> {

@@ -8,7 +8,7 @@ use rustpython_vm::{AsObject, PyObjectRef, PyResult, VirtualMachine};
 use crate::error::HostError;
 use crate::host::Host;
 use crate::program::Program;
-use crate::tools::{self, Tools};
+use crate::python_helper::{self, PythonHelper};
 
 /// What to trace.
 #[derive(Debug, Clone)]
@@ -51,20 +51,21 @@ impl Host {
     /// Runs `target` with the step tracer installed and renders what deepcopy did.
     pub fn trace(&self, target: &TraceTarget, options: TraceOptions) -> Result<TraceOutput, TraceError> {
         self.enter(|vm| {
-            let tools = Tools::load(vm).map_err(|exc| tools::helper_failure(vm, "cannot load the tracer", &exc))?;
+            let helper = PythonHelper::load(vm)
+                .map_err(|exc| python_helper::helper_failure(vm, "cannot load the tracer", &exc))?;
             let result = match target {
-                TraceTarget::Program(program) => trace_program(vm, &tools, program, options),
-                TraceTarget::Expr { expr, setup } => trace_expr(vm, &tools, expr, setup.as_ref(), options),
+                TraceTarget::Program(program) => trace_program(vm, &helper, program, options),
+                TraceTarget::Expr { expr, setup } => trace_expr(vm, &helper, expr, setup.as_ref(), options),
             };
             match result {
                 Ok(Traced::Done(text, error)) => {
-                    let status = error.map_or(0, |exc| tools::exit_status(vm, exc));
+                    let status = error.map_or(0, |exc| python_helper::exit_status(vm, exc));
                     Ok(TraceOutput { text, status })
                 }
                 Ok(Traced::ProgramFailed(exc)) => {
-                    Ok(TraceOutput { text: String::new(), status: tools::exit_status(vm, exc) })
+                    Ok(TraceOutput { text: String::new(), status: python_helper::exit_status(vm, exc) })
                 }
-                Err(exc) => Err(expr_error(vm, &tools, expr_of(target), &exc)),
+                Err(exc) => Err(expr_error(vm, &helper, expr_of(target), &exc)),
             }
         })
     }
@@ -77,25 +78,30 @@ enum Traced {
     ProgramFailed(PyBaseExceptionRef),
 }
 
-fn trace_program(vm: &VirtualMachine, tools: &Tools, program: &Program, options: TraceOptions) -> PyResult<Traced> {
-    let (code, globals) = match tools::main_program(vm, program) {
+fn trace_program(
+    vm: &VirtualMachine,
+    helper: &PythonHelper,
+    program: &Program,
+    options: TraceOptions,
+) -> PyResult<Traced> {
+    let (code, globals) = match python_helper::main_program(vm, program) {
         Ok(prepared) => prepared,
         Err(exc) => return Ok(Traced::ProgramFailed(exc)),
     };
     let args =
         vec![code.into(), globals.into(), baseline(vm), vm.ctx.new_int(options.max_steps).into(), json(vm, options)];
-    rendered(vm, tools.call(vm, "trace_code", args)?)
+    rendered(vm, helper.call(vm, "trace_code", args)?)
 }
 
 fn trace_expr(
     vm: &VirtualMachine,
-    tools: &Tools,
+    helper: &PythonHelper,
     expr: &str,
     setup: Option<&Program>,
     options: TraceOptions,
 ) -> PyResult<Traced> {
     let (setup_code, globals) = match setup {
-        Some(program) => match tools::main_program(vm, program) {
+        Some(program) => match python_helper::main_program(vm, program) {
             Ok((code, globals)) => (code.into(), globals),
             Err(exc) => return Ok(Traced::ProgramFailed(exc)),
         },
@@ -109,7 +115,7 @@ fn trace_expr(
         vm.ctx.new_int(options.max_steps).into(),
         json(vm, options),
     ];
-    let result = tools.call(vm, "trace_expr", args)?;
+    let result = helper.call(vm, "trace_expr", args)?;
     match rendered(vm, result)? {
         // The setup failed: no trace was made, only its traceback matters.
         Traced::Done(text, Some(exc)) if text.is_empty() => Ok(Traced::ProgramFailed(exc)),
@@ -120,7 +126,7 @@ fn trace_expr(
 /// `(text or None, exception or None)` from the Python side.
 fn rendered(vm: &VirtualMachine, result: PyObjectRef) -> PyResult<Traced> {
     let text = result.get_item(&0, vm)?;
-    let error = tools::optional_exception(vm, result.get_item(&1, vm)?);
+    let error = python_helper::optional_exception(vm, result.get_item(&1, vm)?);
     let text = if vm.is_none(&text) { String::new() } else { text.str(vm)?.to_string_lossy().into_owned() };
     Ok(Traced::Done(text, error))
 }
@@ -142,14 +148,17 @@ fn expr_of(target: &TraceTarget) -> &str {
 
 /// trace_tools raises `ExprError("syntax" | "raised", message)` for the user's expression;
 /// anything else is a failure of the tracer itself.
-fn expr_error(vm: &VirtualMachine, tools: &Tools, expr: &str, exc: &PyBaseExceptionRef) -> TraceError {
-    let is_expr_error =
-        tools.get(vm, "ExprError").ok().and_then(|class| exc.as_object().is_instance(&class, vm).ok()).unwrap_or(false);
+fn expr_error(vm: &VirtualMachine, helper: &PythonHelper, expr: &str, exc: &PyBaseExceptionRef) -> TraceError {
+    let is_expr_error = helper
+        .get(vm, "ExprError")
+        .ok()
+        .and_then(|class| exc.as_object().is_instance(&class, vm).ok())
+        .unwrap_or(false);
     if !is_expr_error {
-        return tools::helper_failure(vm, "the tracer failed", exc).into();
+        return python_helper::helper_failure(vm, "the tracer failed", exc).into();
     }
-    let kind = tools::exception_arg(vm, exc, 0);
-    let message = tools::exception_arg(vm, exc, 1);
+    let kind = python_helper::exception_arg(vm, exc, 0);
+    let message = python_helper::exception_arg(vm, exc, 1);
     let expr = expr.to_owned();
     if kind == "syntax" { TraceError::ExprSyntax { expr, message } } else { TraceError::ExprRaised { expr, message } }
 }

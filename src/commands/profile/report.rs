@@ -14,17 +14,12 @@ pub(crate) struct Context<'a> {
     pub(crate) top: usize,
 }
 
-/// The `native` variant (or a copy.py carrying its patch) rebinds deepcopy to Rust code.
-fn is_native(copy: &CopySource) -> bool {
-    copy.source.contains("from _copylab import native_deepcopy")
-}
-
 pub(crate) fn render(profile: &Profile, unprofiled: Option<&Timing>, context: &Context<'_>) -> String {
     let mut out = String::new();
     let source: Vec<&str> = context.copy.source.lines().collect();
     let total: u64 = profile.lines.iter().map(|l| l.nanos).sum();
     header(&mut out, profile, unprofiled, context, total);
-    if is_native(context.copy) {
+    if context.copy.runs_native_deepcopy() {
         out.push_str(
             "\nThis copy.py hands deepcopy to copylab's native (Rust) code, which a line profile of\n\
              copy.py cannot see: only its Python fallbacks and module code show below. Measure\n\

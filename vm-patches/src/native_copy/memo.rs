@@ -18,7 +18,7 @@ use rustpython_vm::builtins::{PyDict, PyList};
 use rustpython_vm::{AsObject, PyObjectRef, PyRef, PyResult, VirtualMachine};
 
 use super::cam;
-use crate::native::CamMemo;
+use crate::copylab_module::CamMemo;
 
 #[derive(Debug)]
 pub(super) struct Memo {

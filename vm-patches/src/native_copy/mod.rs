@@ -3,8 +3,9 @@
 //!
 //! It is a transliteration, not a reimplementation: every global copy.py reads is read at
 //! call time from the module's globals, every hook is called as copy.py calls it, and the
-//! memo is whatever mapping copy.py would use (a real dict for `deepcopy(x)`), so nothing a
-//! caller, a `__deepcopy__` or a reducer can observe changes. The list, tuple and dict
+//! memo behaves as the mapping copy.py would use: for `deepcopy(x)` a native table that
+//! becomes the exact dict copy.py would hold the moment Python code can see it (memo.rs), so
+//! nothing a caller, a `__deepcopy__` or a reducer can observe changes. The list, tuple and dict
 //! copiers run natively only while `_deepcopy_dispatch` still holds copy.py's own function
 //! for the exact type; `_reconstruct` natively only for the common reduce shapes while it is
 //! copy.py's own. Calls this object cannot bind the way a Python function would (an

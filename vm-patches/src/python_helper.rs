@@ -13,11 +13,11 @@ const TOOLS_SOURCE: &str = include_str!("../python/trace_tools.py");
 const TOOLS_FILENAME: &str = "<copylab:trace_tools>";
 
 /// The globals of one of copylab's Python helper files, run once per use.
-pub(crate) struct Tools {
+pub(crate) struct PythonHelper {
     globals: PyDictRef,
 }
 
-impl Tools {
+impl PythonHelper {
     /// python/trace_tools.py, behind `trace` and `profile`.
     pub(crate) fn load(vm: &VirtualMachine) -> PyResult<Self> {
         Self::load_source(vm, TOOLS_SOURCE, TOOLS_FILENAME)

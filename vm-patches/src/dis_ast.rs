@@ -6,7 +6,7 @@ use rustpython_vm::{AsObject, PyObjectRef, PyResult, VirtualMachine};
 use crate::error::HostError;
 use crate::exception;
 use crate::host::Host;
-use crate::tools::Tools;
+use crate::python_helper::PythonHelper;
 
 const INSPECT_SOURCE: &str = include_str!("../python/inspect_tools.py");
 
@@ -70,37 +70,8 @@ impl Host {
     }
 }
 
-impl Host {
-    /// Runs a workload's `bench_<name>` function `repeat` times; `between` runs after the
-    /// workload file is loaded and before the first call (e.g. to start recording), so
-    /// module-level set-up is not part of what is observed.
-    pub fn run_workload(
-        &self,
-        file: &std::path::Path,
-        name: &str,
-        repeat: usize,
-        between: impl FnOnce(),
-    ) -> Result<(), HostError> {
-        self.enter(|vm| {
-            let tools = inspect_tools(vm).map_err(|exc| to_host_error(vm, &exc))?;
-            let function = tools
-                .call(
-                    vm,
-                    "load_workload",
-                    vec![vm.ctx.new_str(file.display().to_string()).into(), vm.ctx.new_str(name).into()],
-                )
-                .map_err(|exc| to_host_error(vm, &exc))?;
-            between();
-            tools
-                .call(vm, "call_repeatedly", vec![function, vm.ctx.new_int(repeat).into()])
-                .map(drop)
-                .map_err(|exc| HostError::Python { message: exception::render(vm, &exc).trim_end().to_owned() })
-        })
-    }
-}
-
-fn inspect_tools(vm: &VirtualMachine) -> PyResult<Tools> {
-    Tools::load_source(vm, INSPECT_SOURCE, "<copylab:inspect_tools>")
+pub(crate) fn inspect_tools(vm: &VirtualMachine) -> PyResult<PythonHelper> {
+    PythonHelper::load_source(vm, INSPECT_SOURCE, "<copylab:inspect_tools>")
 }
 
 /// Calls one of python/inspect_tools.py's functions, which all return text.
@@ -110,7 +81,7 @@ fn call_tool(vm: &VirtualMachine, name: &str, args: Vec<PyObjectRef>) -> PyResul
 
 /// The tools raise LookupError for targets that do not exist and SyntaxError for bad source;
 /// both are the user's input, reported without a traceback into copylab's helpers.
-fn to_host_error(vm: &VirtualMachine, exc: &rustpython_vm::builtins::PyBaseExceptionRef) -> HostError {
+pub(crate) fn to_host_error(vm: &VirtualMachine, exc: &rustpython_vm::builtins::PyBaseExceptionRef) -> HostError {
     if exc.fast_isinstance(vm.ctx.exceptions.syntax_error) {
         return HostError::Python { message: exception::render(vm, exc).trim_end().to_owned() };
     }
