@@ -1,8 +1,7 @@
 //! CPython's own test_copy (Debian's libpython3.11-testsuite) through `copylab run`.
 
-mod common;
 
-use common::{CPYTHON_TEST_COPY, copylab, stderr_of};
+use crate::common::{CPYTHON_TEST_COPY, copylab, stderr_of};
 
 /// How many tests CPython's unittest loader finds in test_copy, asked of CPython itself so
 /// the expectation follows the installed test file.

@@ -2,9 +2,8 @@
 //! each variant (and memo backend) must give isomorphic copies (tests/py/differential.py
 //! prints one canonical signature per graph).
 
-mod common;
 
-use common::{copylab, stderr_of, stdout_of};
+use crate::common::{copylab, stderr_of, stdout_of};
 
 const GRAPHS: &str = "1000";
 const SEED: &str = "20261126";

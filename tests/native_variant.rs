@@ -3,9 +3,8 @@
 //! calls, patched helpers and registries, errors, odd call shapes (tests/py/
 //! native_semantics.py), plus deep recursion and the CPython fallback.
 
-mod common;
 
-use common::{copylab, stderr_of, stdout_of};
+use crate::common::{copylab, stderr_of, stdout_of};
 
 fn run(args: &[&str], script: &str) -> String {
     let out = copylab().arg("run").args(args).arg(script).output().unwrap();

@@ -1,8 +1,7 @@
 //! `copylab bench`: a real (small) A/B run, its outputs, compare, sweep and bad input.
 
-mod common;
 
-use common::{copylab, stderr_of, stdout_of};
+use crate::common::{copylab, stderr_of, stdout_of};
 use predicates::prelude::*;
 
 /// pyperf itself must accept what copylab writes (`.ci/run` installs pyperf).

@@ -1,8 +1,7 @@
 //! `copylab run`: scripts, -c, stdin, argv, exit statuses, tracebacks and bad input.
 
-mod common;
 
-use common::{copylab, fixture, stderr_of, stdout_of};
+use crate::common::{copylab, fixture, stderr_of, stdout_of};
 use predicates::prelude::*;
 
 #[test]

@@ -1,8 +1,7 @@
 //! Which copy.py runs: --variant, --copy-py, --define, and that every import path gets it.
 
-mod common;
 
-use common::{copylab, fixture, stderr_of, stdout_of};
+use crate::common::{copylab, fixture, stderr_of, stdout_of};
 use predicates::prelude::*;
 
 #[test]

@@ -1,8 +1,7 @@
 //! `copylab profile`: copy.py's line profile, the overhead figure and the flame graph.
 
-mod common;
 
-use common::{copylab, stderr_of, stdout_of};
+use crate::common::{copylab, stderr_of, stdout_of};
 use predicates::prelude::*;
 
 /// A profile row: `line hits time_ms per_hit percent [#rank] code`.

@@ -1,8 +1,7 @@
 //! `copylab variants`, help and version.
 
-mod common;
 
-use common::{copylab, stdout_of};
+use crate::common::{copylab, stdout_of};
 use predicates::prelude::*;
 
 #[test]

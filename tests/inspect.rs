@@ -1,8 +1,7 @@
 //! `copylab dis` and `copylab ast`.
 
-mod common;
 
-use common::{copylab, fixture, stderr_of, stdout_of};
+use crate::common::{copylab, fixture, stderr_of, stdout_of};
 use predicates::prelude::*;
 
 #[test]

@@ -1,8 +1,7 @@
 //! `copylab trace`: the steps deepcopy takes, with the copy.py lines that take them.
 
-mod common;
 
-use common::{copylab, fixture, stderr_of, stdout_of};
+use crate::common::{copylab, fixture, stderr_of, stdout_of};
 use predicates::prelude::*;
 
 /// One rendered step: `*` marker, copy.py line (None for an outermost call), depth, text.

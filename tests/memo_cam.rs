@@ -1,8 +1,7 @@
 //! `--memo cam`: the CAM-backed memo in the VM, its statistics, `copylab cam`, bad input.
 
-mod common;
 
-use common::{copylab, fixture, stderr_of, stdout_of};
+use crate::common::{copylab, fixture, stderr_of, stdout_of};
 use predicates::prelude::*;
 
 const SHARED_AND_CYCLES: &str = "

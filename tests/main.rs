@@ -1,0 +1,17 @@
+//! The CLI's integration tests, one binary with a module per feature (as ripgrep lays them
+//! out): every test runs the built `copylab` binary, and one binary links RustPython once.
+
+mod common;
+
+mod bench;
+mod conformance;
+mod copy_selection;
+mod differential;
+mod inspect;
+mod memo_cam;
+mod native_variant;
+mod profile;
+mod python;
+mod run;
+mod trace;
+mod variants;
