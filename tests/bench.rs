@@ -1,6 +1,5 @@
 //! `copylab bench`: a real (small) A/B run, its outputs, compare, sweep and bad input.
 
-
 use crate::common::{copylab, stderr_of, stdout_of};
 use predicates::prelude::*;
 

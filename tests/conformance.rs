@@ -1,6 +1,5 @@
 //! CPython's own test_copy (Debian's libpython3.11-testsuite) through `copylab run`.
 
-
 use crate::common::{CPYTHON_TEST_COPY, copylab, stderr_of};
 
 /// How many tests CPython's unittest loader finds in test_copy, asked of CPython itself so

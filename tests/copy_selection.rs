@@ -1,6 +1,5 @@
 //! Which copy.py runs: --variant, --copy-py, --define, and that every import path gets it.
 
-
 use crate::common::{copylab, fixture, stderr_of, stdout_of};
 use predicates::prelude::*;
 

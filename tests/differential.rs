@@ -2,7 +2,6 @@
 //! each variant (and memo backend) must give isomorphic copies (tests/py/differential.py
 //! prints one canonical signature per graph).
 
-
 use crate::common::{copylab, stderr_of, stdout_of};
 
 const GRAPHS: &str = "1000";

@@ -1,6 +1,5 @@
 //! `copylab dis` and `copylab ast`.
 
-
 use crate::common::{copylab, fixture, stderr_of, stdout_of};
 use predicates::prelude::*;
 

@@ -1,6 +1,5 @@
 //! `--memo cam`: the CAM-backed memo in the VM, its statistics, `copylab cam`, bad input.
 
-
 use crate::common::{copylab, fixture, stderr_of, stdout_of};
 use predicates::prelude::*;
 

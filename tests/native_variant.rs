@@ -3,7 +3,6 @@
 //! calls, patched helpers and registries, errors, odd call shapes (tests/py/
 //! native_semantics.py), plus deep recursion and the CPython fallback.
 
-
 use crate::common::{copylab, stderr_of, stdout_of};
 
 fn run(args: &[&str], script: &str) -> String {

@@ -1,6 +1,5 @@
 //! `copylab profile`: copy.py's line profile, the overhead figure and the flame graph.
 
-
 use crate::common::{copylab, stderr_of, stdout_of};
 use predicates::prelude::*;
 

@@ -2,7 +2,6 @@
 //! child interpreters that inherit the copy.py selection, pyperf and pyperformance hosted
 //! end to end, and `bench --script`.
 
-
 use crate::common::{copylab, fixture, pyperf_site_packages, python3_output, stderr_of, stdout_of};
 use predicates::prelude::*;
 

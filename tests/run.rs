@@ -1,6 +1,5 @@
 //! `copylab run`: scripts, -c, stdin, argv, exit statuses, tracebacks and bad input.
 
-
 use crate::common::{copylab, fixture, stderr_of, stdout_of};
 use predicates::prelude::*;
 

@@ -1,6 +1,5 @@
 //! `copylab trace`: the steps deepcopy takes, with the copy.py lines that take them.
 
-
 use crate::common::{copylab, fixture, stderr_of, stdout_of};
 use predicates::prelude::*;
 

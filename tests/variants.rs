@@ -1,6 +1,5 @@
 //! `copylab variants`, help and version.
 
-
 use crate::common::{copylab, stdout_of};
 use predicates::prelude::*;
 

@@ -98,24 +98,17 @@ impl Arm {
     }
 }
 
-/// Parses `NAME=VALUE`; NAME must be a Python identifier, VALUE non-empty
-/// (the driver checks it is a Python literal).
+/// Parses `NAME=VALUE` with copy.py's own rules ([`copylab_stdlib_copy::split_name_value`]):
+/// NAME a Python identifier, VALUE non-empty (the driver checks it is a Python literal).
 pub fn parse_define(input: &str) -> Result<(String, String), BenchError> {
-    let bad = |reason: &str| BenchError::BadDefine { input: input.to_string(), reason: reason.to_string() };
-    let (name, value) = input.split_once('=').ok_or_else(|| bad("no '='"))?;
-    let (name, value) = (name.trim(), value.trim());
-    if !is_identifier(name) {
-        return Err(bad("the name is not a Python identifier"));
-    }
-    if value.is_empty() {
-        return Err(bad("the value is empty"));
-    }
+    let (name, value) = copylab_stdlib_copy::split_name_value(input).map_err(|err| {
+        let reason = match err {
+            copylab_stdlib_copy::DefineError::BadName { .. } => "the name is not a Python identifier",
+            _ => "no '=', or nothing on one side of it",
+        };
+        BenchError::BadDefine { input: input.to_string(), reason: reason.to_string() }
+    })?;
     Ok((name.to_string(), value.to_string()))
-}
-
-fn is_identifier(name: &str) -> bool {
-    let mut chars = name.chars();
-    matches!(chars.next(), Some(c) if c == '_' || c.is_alphabetic()) && chars.all(|c| c == '_' || c.is_alphanumeric())
 }
 
 #[cfg(test)]

@@ -88,7 +88,7 @@ pub use scheduler::{Cell, RunResults, run_plan};
 pub use sweep::{SweepSpec, SweepTable, parse_sweep};
 pub use verdict::{Comparison, Verdict, Warning};
 pub use workload::{
-    ALL, BenchFiles, DEFAULT_SUITE, DRIVER_PY, Workload, builtin_workload_names, scan_bench_functions,
-    select_workloads, workloads_from_file,
+    ALL, BenchFiles, DEFAULT_SUITE, DRIVER_PY, Workload, builtin_workload_names, choose_workloads,
+    scan_bench_functions, select_workloads, workloads_from_file,
 };
 pub use write::write_atomically;

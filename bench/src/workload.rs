@@ -74,6 +74,25 @@ pub fn workloads_from_file(path: &Path) -> Result<Vec<Workload>, BenchError> {
     Ok(names.into_iter().map(|name| Workload { name, file: file.clone(), suite: suite.clone() }).collect())
 }
 
+/// The workloads of `bench`, `profile` and `cam sweep`: a workload file alone gives all of
+/// its functions; otherwise the names pick among the built-in workloads and the file's
+/// (nothing requested: [`DEFAULT_SUITE`]).
+pub fn choose_workloads(
+    builtin: &[Workload],
+    requested: &[String],
+    file: Option<&Path>,
+) -> Result<Vec<Workload>, BenchError> {
+    let mut catalogue = builtin.to_vec();
+    if let Some(path) = file {
+        let from_file = workloads_from_file(path)?;
+        if requested.is_empty() {
+            return Ok(from_file);
+        }
+        catalogue.extend(from_file);
+    }
+    select_workloads(&catalogue, requested)
+}
+
 /// Resolves requested names against a catalogue, in the order requested and
 /// without duplicates. Each name is a workload, a suite (all its workloads) or
 /// [`ALL`]; nothing requested means [`DEFAULT_SUITE`].

@@ -9,7 +9,7 @@ use std::process::Command;
 use copylab_bench::{
     Arm, BenchError, BenchFiles, ByInterpreter, CPythonLauncher, Job, Launcher, Plan, Preset, Report, RunResults,
     StderrProgress, SweepTable, TerminalOptions, WorkerOutput, Workload, markdown, parse_sweep, pyperf, run_plan,
-    run_worker_command, select_workloads, terminal, workloads_from_file, write_atomically,
+    run_worker_command, terminal, write_atomically,
 };
 use copylab_stdlib_copy::{CopySource, Define, Variant, tunables};
 
@@ -36,7 +36,7 @@ fn run(args: BenchRunArgs) -> Result<u8, CliError> {
     if let Some(script) = &args.script {
         return super::bench_script::run(&args, script, &files);
     }
-    let workloads = choose_workloads(&files, &args.workloads)?;
+    let workloads = chosen_workloads(&files, &args.workloads)?;
     let arms = plan_arms(&args, &files)?;
 
     let plan = Plan::new(workloads, arms, preset(&args.effort).settings())?;
@@ -89,7 +89,7 @@ fn sweep(args: SweepArgs) -> Result<u8, CliError> {
         CopySource::variant(args.variant).with_defines(&[define])?;
     }
     let files = BenchFiles::materialize()?;
-    let workloads = choose_workloads(&files, &args.workloads)?;
+    let workloads = chosen_workloads(&files, &args.workloads)?;
     let base = Arm::rustpython(args.variant.name, copylab_bench::DEFAULT_MEMO);
     let plan = Plan::new(workloads, spec.arms(&base), preset(&args.effort).settings())?;
     let results = execute(&plan, &files)?;
@@ -140,19 +140,9 @@ pub(super) fn preset(effort: &Effort) -> Preset {
     }
 }
 
-/// A `--workload-file` alone benchmarks all of its functions; names pick among the built-in
-/// workloads and the file's.
-pub(crate) fn choose_workloads(files: &BenchFiles, args: &WorkloadArgs) -> Result<Vec<Workload>, BenchError> {
-    let names = &args.names;
-    let mut catalogue = files.builtin_workloads().to_vec();
-    if let Some(path) = args.workload_file.as_deref() {
-        let from_file = workloads_from_file(path)?;
-        if names.is_empty() {
-            return Ok(from_file);
-        }
-        catalogue.extend(from_file);
-    }
-    select_workloads(&catalogue, names)
+/// The workloads `--workloads` and `--workload-file` select.
+pub(crate) fn chosen_workloads(files: &BenchFiles, args: &WorkloadArgs) -> Result<Vec<Workload>, BenchError> {
+    copylab_bench::choose_workloads(files.builtin_workloads(), &args.names, args.workload_file.as_deref())
 }
 
 /// The baseline is the reference of every verdict, so it always runs, first.

@@ -8,7 +8,7 @@ use copylab_vm::{HostConfig, MemoBackend};
 
 use copylab_bench::write_atomically;
 
-use super::bench::{choose_workloads, ensure_writable};
+use super::bench::{chosen_workloads, ensure_writable};
 use crate::cli::{CamAction, CamArgs, CamSweepArgs};
 use crate::error::CliError;
 
@@ -39,7 +39,7 @@ fn run_sweep(args: CamSweepArgs) -> Result<u8, CliError> {
             .map_err(|err| CliError::Usage(format!("--entries {entries}: {err}")))?;
     }
     let files = BenchFiles::materialize()?;
-    let workloads = choose_workloads(&files, &args.workloads)?;
+    let workloads = chosen_workloads(&files, &args.workloads)?;
     let mut config = HostConfig::new(args.copy.copy_source()?);
     config.memo = MemoBackend::Cam(base.clone());
     let repeat = args.repeat as usize;

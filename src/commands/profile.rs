@@ -4,7 +4,7 @@
 use std::path::PathBuf;
 
 use clap::Args;
-use copylab_bench::{BenchFiles, select_workloads, workloads_from_file};
+use copylab_bench::BenchFiles;
 use copylab_stdlib_copy::CopySource;
 use copylab_vm::{ProfileTarget, Timing};
 
@@ -102,19 +102,8 @@ fn with_loops(target: ProfileTarget, unprofiled: Option<&Timing>) -> ProfileTarg
 
 /// `(file, name)` of each workload, and a description such as `workload deepcopy (trio) `.
 fn choose_workloads(files: &BenchFiles, args: &ProfileArgs) -> Result<(Vec<(PathBuf, String)>, String), CliError> {
-    let mut catalogue = files.builtin_workloads().to_vec();
-    let chosen = match &args.workload_file {
-        Some(path) => {
-            let from_file = workloads_from_file(path)?;
-            if args.workload.is_empty() {
-                from_file
-            } else {
-                catalogue.extend(from_file);
-                select_workloads(&catalogue, &args.workload)?
-            }
-        }
-        None => select_workloads(&catalogue, &args.workload)?,
-    };
+    let chosen =
+        copylab_bench::choose_workloads(files.builtin_workloads(), &args.workload, args.workload_file.as_deref())?;
     let names: Vec<String> = chosen.iter().map(|w| format!("{} ({})", w.name, w.suite)).collect();
     let what = format!("workload{} {} ", if names.len() == 1 { "" } else { "s" }, names.join(", "));
     Ok((chosen.into_iter().map(|w| (w.file, w.name)).collect(), what))

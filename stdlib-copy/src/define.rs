@@ -53,20 +53,28 @@ pub struct Define {
     pub value: String,
 }
 
+/// `NAME=VALUE` split and checked the one way every copylab command checks it: both sides
+/// trimmed and non-empty, NAME a Python identifier. What VALUE may be is the caller's rule (a
+/// Python literal for `--define`, a list of them for a sweep).
+pub fn split_name_value(given: &str) -> Result<(&str, &str), DefineError> {
+    let Some((name, value)) = given.split_once('=') else {
+        return Err(DefineError::Syntax { given: given.to_owned() });
+    };
+    let (name, value) = (name.trim(), value.trim());
+    if name.is_empty() || value.is_empty() {
+        return Err(DefineError::Syntax { given: given.to_owned() });
+    }
+    if !is_identifier(name) {
+        return Err(DefineError::BadName { given: given.to_owned(), name: name.to_owned() });
+    }
+    Ok((name, value))
+}
+
 impl FromStr for Define {
     type Err = DefineError;
 
     fn from_str(given: &str) -> Result<Self, Self::Err> {
-        let Some((name, value)) = given.split_once('=') else {
-            return Err(DefineError::Syntax { given: given.to_owned() });
-        };
-        let (name, value) = (name.trim(), value.trim());
-        if name.is_empty() || value.is_empty() {
-            return Err(DefineError::Syntax { given: given.to_owned() });
-        }
-        if !is_identifier(name) {
-            return Err(DefineError::BadName { given: given.to_owned(), name: name.to_owned() });
-        }
+        let (name, value) = split_name_value(given)?;
         if !is_python_literal(value) {
             return Err(DefineError::BadValue { given: given.to_owned() });
         }

@@ -14,7 +14,7 @@ mod error;
 mod registry;
 mod source;
 
-pub use define::{Define, Tunable, tunables};
+pub use define::{Define, Tunable, split_name_value, tunables};
 pub use error::{CopySourceError, DefineError, UnknownVariant};
 pub use registry::{Variant, baseline, find, upstream_path, variants};
 pub use source::CopySource;

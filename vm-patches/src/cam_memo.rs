@@ -65,6 +65,14 @@ pub(crate) fn timed_deepcopy<R>(f: impl FnOnce() -> R) -> R {
     result
 }
 
+/// A device failure as the Python exception a memo operation raises.
+pub(crate) fn device_error(
+    err: &cam_device::DeviceError,
+    vm: &rustpython_vm::VirtualMachine,
+) -> rustpython_vm::builtins::PyBaseExceptionRef {
+    vm.new_runtime_error(format!("CAM memo: {err}"))
+}
+
 /// What the device did during a run, with the configuration it ran with.
 #[derive(Debug, Clone)]
 pub struct CamReport {

@@ -89,7 +89,7 @@ mod _copylab {
                 Some(id) => cam_memo::timed(|| {
                     cam_memo::with_device(|device| device.lookup(self.context, id).map(|v| v.cloned()))
                 })
-                .map_err(|err| device_error(&err, vm)),
+                .map_err(|err| cam_memo::device_error(&err, vm)),
                 None => match self.existing_others() {
                     Some(others) => others.get_item_opt(&**key, vm),
                     None => Ok(None),
@@ -102,7 +102,7 @@ mod _copylab {
                 Some(id) => {
                     let old =
                         cam_memo::timed(|| cam_memo::with_device(|device| device.insert(self.context, id, value)));
-                    drop(old.map_err(|err| device_error(&err, vm))?);
+                    drop(old.map_err(|err| cam_memo::device_error(&err, vm))?);
                     Ok(())
                 }
                 None => self.others(vm).set_item(&*key, value, vm),
@@ -112,7 +112,7 @@ mod _copylab {
         fn delete(&self, key: &PyObjectRef, vm: &VirtualMachine) -> PyResult<Option<PyObjectRef>> {
             match id_key(key, vm) {
                 Some(id) => cam_memo::timed(|| cam_memo::with_device(|device| device.remove(self.context, id)))
-                    .map_err(|err| device_error(&err, vm)),
+                    .map_err(|err| cam_memo::device_error(&err, vm)),
                 None => match self.existing_others() {
                     Some(others) => {
                         let found = others.get_item_opt(&**key, vm)?;
@@ -167,10 +167,6 @@ mod _copylab {
         key.downcast_ref::<PyInt>()?.try_to_primitive::<u64>(vm).ok()
     }
 
-    fn device_error(err: &cam_device::DeviceError, vm: &VirtualMachine) -> rustpython_vm::builtins::PyBaseExceptionRef {
-        vm.new_runtime_error(format!("CAM memo: {err}"))
-    }
-
     #[derive(rustpython_vm::FromArgs)]
     struct GetArgs {
         #[pyarg(positional)]
@@ -208,7 +204,7 @@ mod _copylab {
         #[pymethod]
         fn clear(zelf: &Py<Self>, vm: &VirtualMachine) -> PyResult<()> {
             let values = cam_memo::timed(|| cam_memo::with_device(|device| device.clear(zelf.context)));
-            drop(values.map_err(|err| device_error(&err, vm))?);
+            drop(values.map_err(|err| cam_memo::device_error(&err, vm))?);
             if let Some(others) = zelf.existing_others() {
                 others.clear();
             }

@@ -12,7 +12,7 @@ pub(super) fn lookup(memo: &CamMemo, id: usize, vm: &VirtualMachine) -> PyResult
     let key = device_key(id);
     let context = memo.context();
     cam_memo::timed(|| cam_memo::with_device(|device| device.lookup(context, key).map(|v| v.cloned())))
-        .map_err(|err| device_error(&err, vm))
+        .map_err(|err| cam_memo::device_error(&err, vm))
 }
 
 /// `memo[id] = value` on a CamMemo.
@@ -21,7 +21,7 @@ pub(super) fn store(memo: &CamMemo, id: usize, value: PyObjectRef, vm: &VirtualM
     let context = memo.context();
     let old = cam_memo::timed(|| cam_memo::with_device(|device| device.insert(context, key, value)));
     // The overwritten value is dropped here, after the device borrow has ended.
-    drop(old.map_err(|err| device_error(&err, vm))?);
+    drop(old.map_err(|err| cam_memo::device_error(&err, vm))?);
     Ok(())
 }
 
@@ -29,8 +29,4 @@ pub(super) fn store(memo: &CamMemo, id: usize, value: PyObjectRef, vm: &VirtualM
 /// builds for.
 fn device_key(id: usize) -> u64 {
     id as u64
-}
-
-fn device_error(err: &cam_device::DeviceError, vm: &VirtualMachine) -> rustpython_vm::builtins::PyBaseExceptionRef {
-    vm.new_runtime_error(format!("CAM memo: {err}"))
 }
