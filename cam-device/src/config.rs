@@ -9,7 +9,7 @@ use crate::error::ConfigError;
 /// `CamConfig { entries: 64, ..CamConfig::default() }`. Nothing checks a config until it
 /// reaches [`CamDevice::new`](crate::CamDevice::new), [`replay`](crate::replay) or
 /// [`CostModel::new`](crate::CostModel::new), which all call [`CamConfig::validate`].
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CamConfig {
     /// Rows in the CAM, shared by all tags. Default [`defaults::ENTRIES`].
     pub entries: usize,

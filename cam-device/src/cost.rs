@@ -30,8 +30,8 @@ use std::fmt::Write as _;
 use crate::config::CamConfig;
 use crate::defaults;
 use crate::error::CostError;
-use crate::json::JsonObject;
 use crate::stats::CamStats;
+use serde::Serialize;
 
 /// Cycles spent on memo operations by the CAM path and by the software-dict baseline.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -200,22 +200,45 @@ impl CostReport {
 
     /// All fields as one flat JSON object; infinities and unmodelled figures are `null`.
     pub fn to_json(&self) -> String {
-        JsonObject::new()
-            .uint("memo_ops", self.memo_ops)
-            .float("cam_path_cycles", self.cycles.cam_path())
-            .float("cam_array_cycles", self.cycles.cam_array)
-            .float("spill_cycles", self.cycles.spill)
-            .float("software_dict_cycles", self.cycles.software_dict)
-            .float("cycles_saved", self.cycles_saved)
-            .float("memo_op_speedup", self.memo_op_speedup)
-            .float("cam_array_energy_pj", self.cam_array_energy_pj)
-            .opt_float("spill_energy_pj", self.spill_energy_pj)
-            .opt_float("software_dict_energy_pj", self.software_dict_energy_pj)
-            .float("memo_share", self.memo_share)
-            .float("amdahl_speedup", self.amdahl_speedup)
-            .float("amdahl_limit", self.amdahl_limit)
-            .float("mmio_memo_op_speedup", self.mmio_memo_op_speedup)
-            .finish()
+        crate::json_text(&self.to_json_value())
+    }
+
+    /// [`Self::to_json`] as a value, to nest in a larger report.
+    pub fn to_json_value(&self) -> serde_json::Value {
+        #[derive(Serialize)]
+        struct Flat<'a> {
+            memo_ops: u64,
+            cam_path_cycles: f64,
+            cam_array_cycles: f64,
+            spill_cycles: f64,
+            software_dict_cycles: f64,
+            cycles_saved: f64,
+            memo_op_speedup: f64,
+            cam_array_energy_pj: f64,
+            spill_energy_pj: &'a Option<f64>,
+            software_dict_energy_pj: &'a Option<f64>,
+            memo_share: f64,
+            amdahl_speedup: f64,
+            amdahl_limit: f64,
+            mmio_memo_op_speedup: f64,
+        }
+        let flat = Flat {
+            memo_ops: self.memo_ops,
+            cam_path_cycles: self.cycles.cam_path(),
+            cam_array_cycles: self.cycles.cam_array,
+            spill_cycles: self.cycles.spill,
+            software_dict_cycles: self.cycles.software_dict,
+            cycles_saved: self.cycles_saved,
+            memo_op_speedup: self.memo_op_speedup,
+            cam_array_energy_pj: self.cam_array_energy_pj,
+            spill_energy_pj: &self.spill_energy_pj,
+            software_dict_energy_pj: &self.software_dict_energy_pj,
+            memo_share: self.memo_share,
+            amdahl_speedup: self.amdahl_speedup,
+            amdahl_limit: self.amdahl_limit,
+            mmio_memo_op_speedup: self.mmio_memo_op_speedup,
+        };
+        serde_json::to_value(&flat).expect("numbers always serialize")
     }
 }
 

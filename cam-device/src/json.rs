@@ -1,50 +1,35 @@
-//! Just enough JSON writing for flat reports: fixed identifier keys, numbers and nulls.
-//! (serde is not a dependency of this crate.)
+//! JSON text with the separators of Python's `json.dumps` (`", "` and `": "`), so the reports
+//! read the same as the JSON their Python-side users print. serde_json does the encoding
+//! (non-finite floats become `null`); this only spaces it.
 
-use std::fmt::Write as _;
+use std::io;
 
-pub(crate) struct JsonObject {
-    text: String,
+use serde::Serialize;
+use serde_json::ser::Formatter;
+
+struct PythonSpacing;
+
+impl Formatter for PythonSpacing {
+    fn begin_array_value<W: ?Sized + io::Write>(&mut self, writer: &mut W, first: bool) -> io::Result<()> {
+        if first { Ok(()) } else { writer.write_all(b", ") }
+    }
+
+    fn begin_object_key<W: ?Sized + io::Write>(&mut self, writer: &mut W, first: bool) -> io::Result<()> {
+        if first { Ok(()) } else { writer.write_all(b", ") }
+    }
+
+    fn begin_object_value<W: ?Sized + io::Write>(&mut self, writer: &mut W) -> io::Result<()> {
+        writer.write_all(b": ")
+    }
 }
 
-impl JsonObject {
-    pub(crate) fn new() -> Self {
-        Self { text: String::from("{") }
-    }
-
-    fn key(&mut self, key: &str) {
-        if self.text.len() > 1 {
-            self.text.push_str(", ");
-        }
-        // Keys are fixed identifiers chosen in this crate, so they need no escaping.
-        let _ = write!(self.text, "\"{key}\": ");
-    }
-
-    pub(crate) fn uint(mut self, key: &str, value: u64) -> Self {
-        self.key(key);
-        let _ = write!(self.text, "{value}");
-        self
-    }
-
-    /// JSON has no NaN or infinity; those become `null`.
-    pub(crate) fn float(mut self, key: &str, value: f64) -> Self {
-        self.key(key);
-        if value.is_finite() {
-            let _ = write!(self.text, "{value}");
-        } else {
-            self.text.push_str("null");
-        }
-        self
-    }
-
-    pub(crate) fn opt_float(self, key: &str, value: Option<f64>) -> Self {
-        self.float(key, value.unwrap_or(f64::NAN))
-    }
-
-    pub(crate) fn finish(mut self) -> String {
-        self.text.push('}');
-        self.text
-    }
+/// `value` as one line of JSON, spaced as Python's `json.dumps` spaces it.
+pub fn json_text(value: &impl Serialize) -> String {
+    let mut out = Vec::new();
+    value
+        .serialize(&mut serde_json::Serializer::with_formatter(&mut out, PythonSpacing))
+        .expect("reports hold only numbers, strings and maps");
+    String::from_utf8(out).expect("serde_json writes UTF-8")
 }
 
 #[cfg(test)]
@@ -52,15 +37,8 @@ mod tests {
     use super::*;
 
     #[test]
-    fn writes_flat_objects_with_null_for_non_finite() {
-        let text = JsonObject::new()
-            .uint("a", 3)
-            .float("b", 0.5)
-            .float("c", f64::INFINITY)
-            .opt_float("d", None)
-            .float("e", 2.0)
-            .finish();
-        assert_eq!(text, r#"{"a": 3, "b": 0.5, "c": null, "d": null, "e": 2}"#);
-        assert_eq!(JsonObject::new().finish(), "{}");
+    fn spaces_like_python_and_writes_null_for_non_finite() {
+        let value = serde_json::json!({"a": 3, "b": [0.5, f64::INFINITY], "c": null});
+        assert_eq!(json_text(&value), r#"{"a": 3, "b": [0.5, null], "c": null}"#);
     }
 }

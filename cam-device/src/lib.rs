@@ -78,5 +78,6 @@ pub use cost::{CostModel, CostReport, PathCycles, amdahl_limit, amdahl_speedup};
 pub use device::{CamDevice, ContextId, ContextInfo, Entries};
 pub use diagram::{DiagramFormat, render};
 pub use error::{ConfigError, CostError, DeviceError, ParseDiagramFormatError, TraceError};
+pub use json::json_text;
 pub use stats::CamStats;
 pub use trace::{SweepPoint, Trace, TraceOp, render_sweep, replay, sweep};

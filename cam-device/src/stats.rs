@@ -7,7 +7,7 @@
 
 use std::fmt::Write as _;
 
-use crate::json::JsonObject;
+use serde::Serialize;
 
 /// Operation and capacity counters. All fields count events since the device was created
 /// or [`reset`](crate::CamDevice::reset_stats).
@@ -16,7 +16,7 @@ use crate::json::JsonObject;
 /// * `cam_hits + cam_misses` = lookups on contexts that hold a hardware tag;
 /// * `cam_hits + spill_hits + absent_lookups()` = `lookups`;
 /// * `spill_hits + spill_misses` = lookups that had to consult a spill table.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct CamStats {
     // --- what the memo's user asked for ---
     /// Lookups (`memo.get`, `memo[k]`, `k in memo`).
@@ -58,6 +58,7 @@ pub struct CamStats {
     /// Most CAM rows in use at once.
     pub peak_occupancy: u64,
     /// Sum of CAM rows in use, sampled after every operation (see [`CamStats::mean_occupancy`]).
+    #[serde(skip)]
     pub occupancy_sum: u128,
     /// Number of occupancy samples.
     pub occupancy_samples: u64,
@@ -146,36 +147,31 @@ impl CamStats {
         text
     }
 
-    /// Every counter plus the derived rates, as one flat JSON object.
+    /// Every counter plus the derived figures, as one flat JSON object (a non-finite mean
+    /// occupancy is `null`).
     pub fn to_json(&self) -> String {
-        JsonObject::new()
-            .uint("lookups", self.lookups)
-            .uint("inserts", self.inserts)
-            .uint("updates", self.updates)
-            .uint("removes", self.removes)
-            .uint("remove_misses", self.remove_misses)
-            .uint("clears", self.clears)
-            .uint("contexts_opened", self.contexts_opened)
-            .uint("contexts_closed", self.contexts_closed)
-            .uint("cam_hits", self.cam_hits)
-            .uint("cam_misses", self.cam_misses)
-            .uint("spill_hits", self.spill_hits)
-            .uint("spill_misses", self.spill_misses)
-            .uint("spills", self.spills)
-            .uint("refills", self.refills)
-            .uint("tag_exhaustions", self.tag_exhaustions)
-            .uint("alias_conflicts", self.alias_conflicts)
-            .uint("peak_occupancy", self.peak_occupancy)
-            .float("mean_occupancy", self.mean_occupancy())
-            .uint("occupancy_samples", self.occupancy_samples)
-            .uint("cam_searches", self.cam_searches)
-            .uint("cam_writes", self.cam_writes)
-            .uint("cam_clears", self.cam_clears)
-            .uint("software_ops", self.software_ops)
-            .uint("memo_ops", self.memo_ops())
-            .float("cam_hit_rate", self.cam_hit_rate())
-            .float("cam_resolved_rate", self.cam_resolved_rate())
-            .finish()
+        crate::json_text(&self.to_json_value())
+    }
+
+    /// [`Self::to_json`] as a value, to nest in a larger report.
+    pub fn to_json_value(&self) -> serde_json::Value {
+        #[derive(Serialize)]
+        struct Flat<'a> {
+            #[serde(flatten)]
+            counters: &'a CamStats,
+            mean_occupancy: f64,
+            memo_ops: u64,
+            cam_hit_rate: f64,
+            cam_resolved_rate: f64,
+        }
+        let flat = Flat {
+            counters: self,
+            mean_occupancy: self.mean_occupancy(),
+            memo_ops: self.memo_ops(),
+            cam_hit_rate: self.cam_hit_rate(),
+            cam_resolved_rate: self.cam_resolved_rate(),
+        };
+        serde_json::to_value(&flat).expect("numbers always serialize")
     }
 
     /// Records the CAM's occupancy after an operation.

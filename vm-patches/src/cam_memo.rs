@@ -150,24 +150,17 @@ impl CamReport {
     }
 
     /// `{"config": {...}, "stats": {...}, "memo_seconds": ..., "deepcopy_seconds": ...,
-    /// "memo_share": ..., "cost": {...}}`.
+    /// "memo_share": ..., "cost": {...}}` (`cost` is null when the model cannot price the run).
     #[must_use]
     pub fn to_json(&self) -> String {
-        let cost = self.cost().map_or_else(|_| "null".to_owned(), |cost| cost.to_json());
-        format!(
-            "{{\"config\": {{\"entries\": {}, \"key_bits\": {}, \"tag_bits\": {}, \"lookup_cycles\": {}, \"insert_cycles\": {}, \"clear_cycles\": {}, \"clock_ghz\": {}}}, \"stats\": {}, \"memo_seconds\": {}, \"deepcopy_seconds\": {}, \"memo_share\": {}, \"cost\": {}}}\n",
-            self.config.entries,
-            self.config.key_bits,
-            self.config.tag_bits,
-            self.config.lookup_cycles,
-            self.config.insert_cycles,
-            self.config.clear_cycles,
-            self.config.clock_ghz,
-            self.stats.to_json().trim_end(),
-            self.memo_time.as_secs_f64(),
-            self.deepcopy_time.as_secs_f64(),
-            self.memo_share(),
-            cost.trim_end()
-        )
+        let report = serde_json::json!({
+            "config": self.config,
+            "stats": self.stats.to_json_value(),
+            "memo_seconds": self.memo_time.as_secs_f64(),
+            "deepcopy_seconds": self.deepcopy_time.as_secs_f64(),
+            "memo_share": self.memo_share(),
+            "cost": self.cost().ok().map(|cost| cost.to_json_value()),
+        });
+        cam_device::json_text(&report) + "\n"
     }
 }
