@@ -159,11 +159,17 @@ fn benchmark(results: &RunResults, w: usize, a: usize, name: String, mut metadat
 }
 
 impl Suite {
+    /// The file's text: one line of JSON.
+    pub fn to_json_text(&self) -> Result<String, BenchError> {
+        let text =
+            serde_json::to_string(self).map_err(|err| BenchError::InvalidPlan(format!("unwritable results: {err}")))?;
+        Ok(text + "\n")
+    }
+
     /// Writes the file atomically (see [`crate::write_atomically`]), so a failure never
     /// leaves a truncated JSON file behind.
     pub fn write(&self, path: &Path) -> Result<(), BenchError> {
-        let text = serde_json::to_string(self).map_err(|err| BenchError::output(path, err.into()))?;
-        crate::write_atomically(path, &(text + "\n"))
+        crate::write_atomically(path, &self.to_json_text()?)
     }
 
     pub fn read(path: &Path) -> Result<Suite, BenchError> {

@@ -1,7 +1,6 @@
 //! `copylab bench`: plans arms from the CLI flags, runs them through copylab-bench's
 //! scheduler with this binary as the RustPython worker, and writes the reports.
 
-use std::ffi::OsString;
 use std::io::IsTerminal as _;
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -9,12 +8,13 @@ use std::process::Command;
 use copylab_bench::{
     Arm, BenchError, BenchFiles, ByInterpreter, CPythonLauncher, Job, Launcher, Plan, Preset, Report, RunResults,
     StderrProgress, SweepTable, TerminalOptions, WorkerOutput, Workload, markdown, parse_sweep, pyperf, run_plan,
-    run_worker_command, terminal, write_atomically,
+    run_worker_command, terminal,
 };
 use copylab_stdlib_copy::{CopySource, Define, Variant, tunables};
 
 use crate::cli::{BenchAction, BenchArgs, BenchRunArgs, Effort, SweepArgs, WorkloadArgs};
 use crate::error::CliError;
+use crate::output::Output;
 
 pub(crate) fn bench(args: BenchArgs) -> Result<u8, CliError> {
     match args.action {
@@ -25,16 +25,15 @@ pub(crate) fn bench(args: BenchArgs) -> Result<u8, CliError> {
 }
 
 fn run(args: BenchRunArgs) -> Result<u8, CliError> {
-    for path in [&args.json, &args.markdown].into_iter().flatten() {
-        ensure_writable(path)?;
-    }
+    let json = args.json.as_deref().map(Output::check).transpose()?;
+    let markdown_file = args.markdown.as_deref().map(Output::check).transpose()?;
     if let Some(dir) = &args.json_dir {
         std::fs::create_dir_all(dir).map_err(|source| BenchError::Output { path: dir.clone(), source })?;
-        ensure_writable(&dir.join("baseline.json"))?;
+        Output::check(&dir.join("baseline.json"))?;
     }
     let files = BenchFiles::materialize()?;
     if let Some(script) = &args.script {
-        return super::bench_script::run(&args, script, &files);
+        return super::bench_script::run(&args, script, &files, markdown_file.as_ref());
     }
     let workloads = chosen_workloads(&files, &args.workloads)?;
     let arms = plan_arms(&args, &files)?;
@@ -45,14 +44,14 @@ fn run(args: BenchRunArgs) -> Result<u8, CliError> {
     let color = std::io::stdout().is_terminal();
     super::print_text(&terminal::render(&report, TerminalOptions { color, memory: args.memory }));
 
-    if let Some(path) = &args.json {
-        pyperf::combined_suite(&results).write(path)?;
+    if let Some(json) = &json {
+        json.write(&pyperf::combined_suite(&results).to_json_text()?)?;
     }
     if let Some(dir) = &args.json_dir {
         pyperf::write_per_arm(&results, dir)?;
     }
-    if let Some(path) = &args.markdown {
-        write_atomically(path, &markdown::render(&report, args.memory))?;
+    if let Some(markdown_file) = &markdown_file {
+        markdown_file.write(&markdown::render(&report, args.memory))?;
     }
     Ok(0)
 }
@@ -80,7 +79,7 @@ pub(super) fn plan_arms(args: &BenchRunArgs, files: &BenchFiles) -> Result<Vec<A
 }
 
 fn sweep(args: SweepArgs) -> Result<u8, CliError> {
-    ensure_writable(&args.svg)?;
+    let svg = Output::check(&args.svg)?;
     let spec = parse_sweep(&args.define)?;
     // Each value must be a literal and the constant a tunable of the variant: check them all
     // before spending minutes measuring.
@@ -95,7 +94,7 @@ fn sweep(args: SweepArgs) -> Result<u8, CliError> {
     let results = execute(&plan, &files)?;
     let table = SweepTable::from_results(&spec, &base, &results)?;
     super::print_text(&table.render_text());
-    write_atomically(&args.svg, &table.render_svg())?;
+    svg.write(&table.render_svg())?;
     eprintln!("wrote {}", args.svg.display());
     Ok(0)
 }
@@ -185,30 +184,6 @@ fn check_defines_are_declared(defines: &[Define], variants: &[&Variant]) -> Resu
                 define.name
             )));
         }
-    }
-    Ok(())
-}
-
-/// Fails before any measuring if `path` cannot be written, leaving nothing behind.
-pub(crate) fn ensure_writable(path: &Path) -> Result<(), BenchError> {
-    let dir = match path.parent() {
-        Some(parent) if !parent.as_os_str().is_empty() => parent.to_owned(),
-        _ => PathBuf::from("."),
-    };
-    let mut probe_name = OsString::from(".copylab-write-probe-");
-    probe_name.push(std::process::id().to_string());
-    let probe = dir.join(probe_name);
-    std::fs::OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .open(&probe)
-        .and_then(|_| std::fs::remove_file(&probe))
-        .map_err(|source| BenchError::Output { path: path.to_owned(), source })?;
-    if path.is_dir() {
-        return Err(BenchError::Output {
-            path: path.to_owned(),
-            source: std::io::Error::new(std::io::ErrorKind::IsADirectory, "it is a directory"),
-        });
     }
     Ok(())
 }

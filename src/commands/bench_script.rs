@@ -16,6 +16,7 @@ use copylab_bench::{Arm, BenchError, BenchFiles, Interpreter, TerminalOptions, m
 
 use crate::cli::BenchRunArgs;
 use crate::error::CliError;
+use crate::output::Output;
 
 /// An arm that did not produce results, and why.
 struct Failure {
@@ -23,7 +24,12 @@ struct Failure {
     reason: String,
 }
 
-pub(super) fn run(args: &BenchRunArgs, script: &Path, files: &BenchFiles) -> Result<u8, CliError> {
+pub(super) fn run(
+    args: &BenchRunArgs,
+    script: &Path,
+    files: &BenchFiles,
+    markdown_file: Option<&Output>,
+) -> Result<u8, CliError> {
     if !script.is_file() {
         return Err(CliError::Usage(format!(
             "--script {}: no such file; give the path of a pyperf script (one that uses pyperf.Runner)",
@@ -55,8 +61,8 @@ pub(super) fn run(args: &BenchRunArgs, script: &Path, files: &BenchFiles) -> Res
         let report = pyperf::compare_arm_files(&completed)?;
         let color = std::io::IsTerminal::is_terminal(&std::io::stdout());
         super::print_text(&terminal::render(&report, TerminalOptions { color, memory: false }));
-        if let Some(path) = &args.markdown {
-            copylab_bench::write_atomically(path, &markdown::render(&report, false))?;
+        if let Some(markdown_file) = markdown_file {
+            markdown_file.write(&markdown::render(&report, false))?;
         }
     }
     eprintln!("pyperf results, one file per arm: {}", dir.display());

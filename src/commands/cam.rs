@@ -6,11 +6,10 @@ use copylab_bench::BenchFiles;
 use copylab_bench::svg::{LinePlot, Series, YUnit};
 use copylab_vm::{HostConfig, MemoBackend};
 
-use copylab_bench::write_atomically;
-
-use super::bench::{chosen_workloads, ensure_writable};
+use super::bench::chosen_workloads;
 use crate::cli::{CamAction, CamArgs, CamSweepArgs};
 use crate::error::CliError;
+use crate::output::Output;
 
 pub(crate) fn cam(args: CamArgs) -> Result<u8, CliError> {
     match args.action {
@@ -18,8 +17,7 @@ pub(crate) fn cam(args: CamArgs) -> Result<u8, CliError> {
             let text = cam_device::render(format);
             match output {
                 Some(path) => {
-                    ensure_writable(&path)?;
-                    write_atomically(&path, &text)?;
+                    Output::check(&path)?.write(&text)?;
                 }
                 None => super::print_text(&text),
             }
@@ -30,7 +28,7 @@ pub(crate) fn cam(args: CamArgs) -> Result<u8, CliError> {
 }
 
 fn run_sweep(args: CamSweepArgs) -> Result<u8, CliError> {
-    ensure_writable(&args.svg)?;
+    let svg = Output::check(&args.svg)?;
     let base = CamConfig::default();
     // Every capacity must be a valid device before minutes of recording.
     for &entries in &args.entries {
@@ -75,7 +73,7 @@ fn run_sweep(args: CamSweepArgs) -> Result<u8, CliError> {
         });
     }
     super::print_text(&text);
-    write_atomically(&args.svg, &copylab_bench::svg::render(&plot))?;
+    svg.write(&copylab_bench::svg::render(&plot))?;
     eprintln!("wrote {}", args.svg.display());
     Ok(0)
 }

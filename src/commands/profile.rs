@@ -8,10 +8,11 @@ use copylab_bench::BenchFiles;
 use copylab_stdlib_copy::CopySource;
 use copylab_vm::{ProfileTarget, Timing};
 
-use super::target::{OutputFile, host_config};
+use super::target::host_config;
 use crate::cli::CopyArgs;
 use crate::cli::{MemoChoice, ProgramArgs};
 use crate::error::CliError;
+use crate::output::Output;
 
 mod flame;
 mod report;
@@ -47,7 +48,7 @@ pub(crate) struct ProfileArgs {
 }
 
 pub(crate) fn profile(args: ProfileArgs) -> Result<u8, CliError> {
-    let flame_file = args.flamegraph.as_deref().map(OutputFile::create).transpose()?;
+    let flame_file = args.flamegraph.as_deref().map(Output::check).transpose()?;
     let copy = args.copy.copy_source()?;
     // Keeps the built-in workload files on disk until both runs are over.
     let mut bench_files = None;

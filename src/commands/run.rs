@@ -4,6 +4,7 @@ use copylab_vm::{CommandLine, Invocation, MainProgram, Program};
 
 use crate::cli::{MemoKind, RunArgs};
 use crate::error::CliError;
+use crate::output::Output;
 
 pub(crate) fn run(args: RunArgs) -> Result<u8, CliError> {
     let command_line = match copylab_vm::command_line::parse(&args.python)? {
@@ -63,6 +64,5 @@ fn write_cam_stats(destination: &Path, cam: &copylab_vm::cam_memo::CamReport) ->
         eprint!("\n{}", cam.render_table());
         return Ok(());
     }
-    std::fs::write(destination, cam.to_json())
-        .map_err(|source| CliError::Output { path: destination.to_owned(), source })
+    Output::check(destination)?.write(&cam.to_json())
 }

@@ -1,8 +1,7 @@
 //! What `trace` and `profile` share: the program to run (SCRIPT, -c CODE or - with ARGS, as
 //! `copylab run` takes them), the memo backend, and an output file opened before any work.
 
-use std::fs::File;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use copylab_stdlib_copy::CopySource;
 use copylab_vm::{HostConfig, InterpreterFlags, Program};
@@ -68,61 +67,4 @@ pub(crate) fn sys_path(program: Option<&Program>, flags: &InterpreterFlags) -> V
         sys_path.extend(std::env::split_paths(&extra).map(|p| p.display().to_string()));
     }
     sys_path
-}
-
-/// A file to write at the end, opened before any work so a bad path fails in a moment.
-/// Dropped unwritten, it leaves an existing file untouched and removes one it created.
-pub(crate) struct OutputFile {
-    path: PathBuf,
-    file: Option<File>,
-    existed: bool,
-}
-
-impl OutputFile {
-    pub(crate) fn create(path: &Path) -> Result<Self, CliError> {
-        if path.is_dir() {
-            return Err(CliError::Output {
-                path: path.to_owned(),
-                source: std::io::Error::new(std::io::ErrorKind::IsADirectory, "it is a directory"),
-            });
-        }
-        let existed = path.exists();
-        let file = std::fs::OpenOptions::new()
-            .write(true)
-            .create(true)
-            .truncate(false)
-            .open(path)
-            .map_err(|source| CliError::Output { path: path.to_owned(), source })?;
-        Ok(Self { path: path.to_owned(), file: Some(file), existed })
-    }
-
-    pub(crate) fn path(&self) -> &Path {
-        &self.path
-    }
-
-    /// Writes `write`'s output and keeps the file.
-    pub(crate) fn write_with(
-        mut self,
-        write: impl FnOnce(&mut std::io::BufWriter<File>) -> std::io::Result<()>,
-    ) -> Result<(), CliError> {
-        let Some(file) = self.file.take() else { return Ok(()) };
-        let mut writer = std::io::BufWriter::new(file);
-        let written = writer
-            .get_ref()
-            .set_len(0)
-            .and_then(|()| write(&mut writer))
-            .and_then(|()| std::io::Write::flush(&mut writer));
-        written.map_err(|source| {
-            let _ = std::fs::remove_file(&self.path);
-            CliError::Output { path: self.path.clone(), source }
-        })
-    }
-}
-
-impl Drop for OutputFile {
-    fn drop(&mut self) {
-        if self.file.take().is_some() && !self.existed {
-            let _ = std::fs::remove_file(&self.path);
-        }
-    }
 }

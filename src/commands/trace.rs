@@ -1,16 +1,16 @@
 //! `copylab trace`: every deepcopy call of a program, or of one expression's value, step by
 //! step through the installed copy.py.
 
-use std::io::Write as _;
 use std::path::PathBuf;
 
 use clap::Args;
 use copylab_vm::{HostError, TraceError, TraceOptions, TraceOutput, TraceTarget};
 
-use super::target::{OutputFile, host_config};
+use super::target::host_config;
 use crate::cli::CopyArgs;
 use crate::cli::{MemoChoice, ProgramArgs};
 use crate::error::CliError;
+use crate::output::Output;
 
 const AFTER_HELP: &str = "Examples:\n  copylab trace --expr '[1, (2, [3])]'\n  copylab trace --variant fastpath script.py\n  copylab trace --memo cam --json -o steps.jsonl -c 'import copy; copy.deepcopy({1: [2]})'\n\n\
 Output: one line per step, `LINE  STEP`, indented by deepcopy depth. LINE is the copy.py line
@@ -42,7 +42,7 @@ pub(crate) struct TraceArgs {
 }
 
 pub(crate) fn trace(args: TraceArgs) -> Result<u8, CliError> {
-    let output = args.output.as_deref().map(OutputFile::create).transpose()?;
+    let output = args.output.as_deref().map(Output::check).transpose()?;
     let copy = args.copy.copy_source()?;
     let (target, config) = match (&args.expr, args.program.is_given()) {
         (Some(expr), false) => {
@@ -65,11 +65,11 @@ pub(crate) fn trace(args: TraceArgs) -> Result<u8, CliError> {
     Ok((traced.status & 0xff) as u8)
 }
 
-fn emit(traced: &TraceOutput, output: Option<OutputFile>) -> Result<(), CliError> {
+fn emit(traced: &TraceOutput, output: Option<Output>) -> Result<(), CliError> {
     match output {
         Some(file) => {
             let path = file.path().display().to_string();
-            file.write_with(|writer| writer.write_all(traced.text.as_bytes()))?;
+            file.write(&traced.text)?;
             if !traced.text.is_empty() {
                 eprintln!("wrote {path}");
             }

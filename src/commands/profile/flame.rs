@@ -4,10 +4,10 @@
 use copylab_vm::Profile;
 
 use super::report::Context;
-use crate::commands::target::OutputFile;
 use crate::error::CliError;
+use crate::output::Output;
 
-pub(crate) fn write(file: OutputFile, profile: &Profile, context: &Context<'_>) -> Result<(), CliError> {
+pub(crate) fn write(file: Output, profile: &Profile, context: &Context<'_>) -> Result<(), CliError> {
     let mut options = inferno::flamegraph::Options::default();
     options.title = format!("copylab profile: {}", context.what.trim());
     options.subtitle = Some(format!(
