@@ -331,7 +331,7 @@ pub(crate) enum CamAction {
     Diagram {
         /// svg, dot or mermaid
         #[arg(long, value_name = "FORMAT", default_value = "svg", value_parser = parse_diagram_format)]
-        format: cam_device::DiagramFormat,
+        format: crate::render::cam_diagram::DiagramFormat,
         /// Write to FILE instead of standard output
         #[arg(short = 'o', long = "output", value_name = "FILE")]
         output: Option<PathBuf>,
@@ -360,8 +360,8 @@ pub(crate) struct CamSweepArgs {
     pub(crate) svg: PathBuf,
 }
 
-fn parse_diagram_format(text: &str) -> Result<cam_device::DiagramFormat, String> {
-    text.parse().map_err(|err: cam_device::ParseDiagramFormatError| err.to_string())
+fn parse_diagram_format(text: &str) -> Result<crate::render::cam_diagram::DiagramFormat, String> {
+    text.parse().map_err(|err: crate::render::cam_diagram::ParseDiagramFormatError| err.to_string())
 }
 
 /// Which workloads `bench`, `bench sweep` and `cam sweep` run.

@@ -6,10 +6,10 @@
 
 use crate::arm::{Arm, parse_define};
 use crate::error::BenchError;
+use crate::plot::{LinePlot, Series, YUnit};
 use crate::report::table::{Cell, TextTable};
 use crate::scheduler::RunResults;
 use crate::stats::Summary;
-use crate::svg::{self, LinePlot, Series};
 use crate::units::format_mean_stdev;
 
 /// `NAME=V1,V2,...`: the constant and its values, in order.
@@ -121,14 +121,10 @@ impl SweepTable {
             title: format!("{}: time per call vs {}", self.subject, self.spec.name),
             x_label: self.spec.name.clone(),
             y_label: "mean time per call".to_string(),
-            y_unit: svg::YUnit::Seconds,
+            y_unit: YUnit::Seconds,
             x_categories: numeric.is_none().then(|| self.spec.values.clone()),
             series,
         }
-    }
-
-    pub fn render_svg(&self) -> String {
-        svg::render(&self.plot())
     }
 }
 
@@ -197,7 +193,6 @@ mod tests {
         let (x, y) = plot.series[1].points[0];
         assert_eq!(x, 1.0);
         assert!((y - 2.01e-3).abs() < 1e-15, "{y}");
-        svg::tests::assert_well_formed(&table.render_svg());
 
         let other = parse_sweep("_FASTPATH_MAX=1,2").expect("valid");
         assert!(SweepTable::from_results(&other, &base, &results(&spec, &base)).is_err());

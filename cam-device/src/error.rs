@@ -158,11 +158,3 @@ pub enum TraceError {
         message: String,
     },
 }
-
-/// An unknown diagram format name.
-#[derive(Debug, Clone, PartialEq, Eq, Error)]
-#[error("unknown diagram format `{given}`: valid formats are svg, dot, mermaid")]
-pub struct ParseDiagramFormatError {
-    /// What the user typed.
-    pub given: String,
-}

@@ -94,7 +94,7 @@ fn sweep(args: SweepArgs) -> Result<u8, CliError> {
     let results = execute(&plan, &files)?;
     let table = SweepTable::from_results(&spec, &base, &results)?;
     super::print_text(&table.render_text());
-    svg.write(&table.render_svg())?;
+    svg.write(&crate::render::svg_plot::render(&table.plot()))?;
     eprintln!("wrote {}", args.svg.display());
     Ok(0)
 }

@@ -3,7 +3,9 @@
 
 use cam_device::{CamConfig, SweepPoint, render_sweep, sweep};
 use copylab_bench::BenchFiles;
-use copylab_bench::svg::{LinePlot, Series, YUnit};
+use copylab_bench::plot::{LinePlot, Series, YUnit};
+
+use crate::render::{cam_diagram, svg_plot};
 use copylab_vm::{HostConfig, MemoBackend};
 
 use super::bench::chosen_workloads;
@@ -14,7 +16,7 @@ use crate::output::Output;
 pub(crate) fn cam(args: CamArgs) -> Result<u8, CliError> {
     match args.action {
         CamAction::Diagram { format, output } => {
-            let text = cam_device::render(format);
+            let text = cam_diagram::render(format);
             match output {
                 Some(path) => {
                     Output::check(&path)?.write(&text)?;
@@ -73,7 +75,7 @@ fn run_sweep(args: CamSweepArgs) -> Result<u8, CliError> {
         });
     }
     super::print_text(&text);
-    svg.write(&copylab_bench::svg::render(&plot))?;
+    svg.write(&svg_plot::render(&plot))?;
     eprintln!("wrote {}", args.svg.display());
     Ok(0)
 }

@@ -1,38 +1,10 @@
-//! A self-contained SVG line plot (no scripts, fonts or external resources),
-//! for sweeps: time against the value of a constant, one line per workload.
+//! A self-contained SVG line plot (no scripts, fonts or external resources) of a
+//! [`LinePlot`]: sweeps and `cam sweep`.
 
 use std::fmt::Write;
 
-use crate::units::{format_timedelta, format_timedeltas};
-
-#[derive(Clone, Debug, PartialEq)]
-pub struct Series {
-    pub name: String,
-    /// (x, y) points; y in seconds.
-    pub points: Vec<(f64, f64)>,
-}
-
-/// What the y values are, for tick labels.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub enum YUnit {
-    /// Seconds, labelled like pyperf (`2.81 ms`).
-    #[default]
-    Seconds,
-    /// Percentages in 0..=100, labelled `42 %`.
-    Percent,
-}
-
-#[derive(Clone, Debug, PartialEq)]
-pub struct LinePlot {
-    pub title: String,
-    pub x_label: String,
-    pub y_label: String,
-    pub y_unit: YUnit,
-    /// Tick labels for x = 0, 1, 2... when the x values are not numbers;
-    /// `None` for a numeric x axis.
-    pub x_categories: Option<Vec<String>>,
-    pub series: Vec<Series>,
-}
+use copylab_bench::plot::{LinePlot, YUnit};
+use copylab_bench::units::{format_timedelta, format_timedeltas};
 
 const WIDTH: f64 = 760.0;
 const HEIGHT: f64 = 460.0;
@@ -109,11 +81,11 @@ fn format_number(value: f64) -> String {
     if value == value.round() && value.abs() < 1e15 { format!("{}", value as i64) } else { format!("{value}") }
 }
 
-pub fn escape(text: &str) -> String {
+pub(crate) fn escape(text: &str) -> String {
     text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
 }
 
-pub fn render(plot: &LinePlot) -> String {
+pub(crate) fn render(plot: &LinePlot) -> String {
     let xs: Vec<f64> = plot.series.iter().flat_map(|s| s.points.iter().map(|p| p.0)).collect();
     let ys: Vec<f64> = plot.series.iter().flat_map(|s| s.points.iter().map(|p| p.1)).collect();
     let x_axis = match &plot.x_categories {
@@ -230,12 +202,13 @@ pub fn render(plot: &LinePlot) -> String {
 }
 
 #[cfg(test)]
-pub(crate) mod tests {
+mod tests {
     use super::*;
+    use copylab_bench::plot::Series;
 
     /// Minimal well-formedness check: every element closed in order, and
     /// attribute values quoted (enough for what [`render`] emits).
-    pub(crate) fn assert_well_formed(svg: &str) {
+    pub(super) fn assert_well_formed(svg: &str) {
         let mut stack: Vec<String> = Vec::new();
         let mut rest = svg;
         while let Some(start) = rest.find('<') {
@@ -303,5 +276,24 @@ pub(crate) mod tests {
         let axis = Axis::fit(&[1.0, 9.0]);
         assert_eq!((axis.low, axis.high), (0.0, 10.0));
         assert_eq!(axis.ticks.len(), 6);
+    }
+
+    #[test]
+    fn python_parses_the_svg_with_one_polyline_per_series() {
+        let svg = render(&plot(&[1.0, 5.0, 20.0, 100.0], None));
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("sweep.svg");
+        std::fs::write(&path, svg).unwrap();
+        let check = "import sys, xml.etree.ElementTree as ET\n\
+            root = ET.parse(sys.argv[1]).getroot()\n\
+            assert root.tag == '{http://www.w3.org/2000/svg}svg', root.tag\n\
+            lines = root.findall('{http://www.w3.org/2000/svg}polyline')\n\
+            assert len(lines) == 2, lines\n";
+        let status = std::process::Command::new("python3")
+            .args(["-c", check])
+            .arg(&path)
+            .status()
+            .expect("python3 must be on PATH (run the tests with `bash .ci/run`)");
+        assert!(status.success(), "the SVG does not parse as XML");
     }
 }

@@ -9,12 +9,19 @@
 use std::fmt::{self, Write as _};
 use std::str::FromStr;
 
-use crate::defaults;
-use crate::error::ParseDiagramFormatError;
+use cam_device::defaults;
+
+/// An unknown diagram format name.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("unknown diagram format `{given}`: valid formats are svg, dot, mermaid")]
+pub(crate) struct ParseDiagramFormatError {
+    /// What the user typed.
+    pub(crate) given: String,
+}
 
 /// Output format of [`render`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum DiagramFormat {
+pub(crate) enum DiagramFormat {
     /// Standalone SVG image.
     Svg,
     /// Graphviz `dot` source.
@@ -23,18 +30,10 @@ pub enum DiagramFormat {
     Mermaid,
 }
 
+#[cfg(test)]
 impl DiagramFormat {
     /// Every format, in the order they are listed to users.
-    pub const ALL: [DiagramFormat; 3] = [DiagramFormat::Svg, DiagramFormat::Dot, DiagramFormat::Mermaid];
-
-    /// The usual file extension.
-    pub fn extension(self) -> &'static str {
-        match self {
-            DiagramFormat::Svg => "svg",
-            DiagramFormat::Dot => "dot",
-            DiagramFormat::Mermaid => "mmd",
-        }
-    }
+    const ALL: [DiagramFormat; 3] = [DiagramFormat::Svg, DiagramFormat::Dot, DiagramFormat::Mermaid];
 }
 
 impl fmt::Display for DiagramFormat {
@@ -62,7 +61,7 @@ impl FromStr for DiagramFormat {
 }
 
 /// Renders the diagram.
-pub fn render(format: DiagramFormat) -> String {
+pub(crate) fn render(format: DiagramFormat) -> String {
     match format {
         DiagramFormat::Svg => svg(),
         DiagramFormat::Dot => dot(),

@@ -1,0 +1,6 @@
+//! Presentation: what the model crates (cam-device, copylab-bench) compute, drawn for people.
+//! The CAM block diagram (SVG, Graphviz dot, Mermaid) and SVG line plots live here, so the
+//! model crates hold numbers and rules only.
+
+pub(crate) mod cam_diagram;
+pub(crate) mod svg_plot;
