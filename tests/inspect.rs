@@ -54,6 +54,22 @@ fn dis_diff_of_a_variant_against_itself_says_identical() {
 }
 
 #[test]
+fn dis_diff_baseline_fastpath_shows_the_reconstruct_fast_path() {
+    let out =
+        copylab().args(["dis", "--function", "copy.deepcopy", "--diff", "baseline", "fastpath"]).output().unwrap();
+    assert!(out.status.success(), "{}", stderr_of(&out));
+    let diff = stdout_of(&out);
+    assert!(diff.starts_with("--- copy.deepcopy [baseline]\n+++ copy.deepcopy [fastpath]\n@@ "), "{diff}");
+    // fastpath calls `_reconstruct_fast(x, memo, d, rv)` where the baseline builds
+    // `_reconstruct(x, memo, *rv)` with CALL_FUNCTION_EX.
+    let removed: Vec<&str> = diff.lines().filter(|l| l.starts_with('-') && !l.starts_with("---")).collect();
+    let added: Vec<&str> = diff.lines().filter(|l| l.starts_with('+') && !l.starts_with("+++")).collect();
+    assert!(removed.iter().any(|l| l.contains("LOAD_GLOBAL") && l.contains("(_reconstruct + NULL)")), "{diff}");
+    assert!(removed.iter().any(|l| l.contains("CALL_FUNCTION_EX")), "{diff}");
+    assert!(added.iter().any(|l| l.contains("LOAD_GLOBAL") && l.contains("(_reconstruct_fast + NULL)")), "{diff}");
+}
+
+#[test]
 fn dis_unknown_module_and_function() {
     copylab()
         .args(["dis", "--function", "nosuchmodule.f"])

@@ -280,3 +280,25 @@ fn cam_memo_is_traced_too() {
     assert!(steps[0].text.contains("memo: CamMemo"), "{steps:#?}");
     assert!(!steps.iter().any(|s| s.text.starts_with("memo is None")), "the CAM memo is passed in: {steps:#?}");
 }
+
+/// `0x7f...` object ids differ run to run; the rest of a trace is deterministic.
+fn mask_addresses(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(start) = rest.find("0x") {
+        out.push_str(&rest[..start]);
+        let digits = rest[start + 2..].chars().take_while(char::is_ascii_hexdigit).count();
+        out.push_str(if digits > 0 { "0xADDR" } else { "0x" });
+        rest = &rest[start + 2 + digits..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// The whole rendered trace of a small nested list, as a user reads it.
+#[test]
+fn nested_list_trace_snapshot() {
+    let out = trace(&["--expr", "[1, [2], (3, [4])]"]);
+    assert!(out.status.success(), "{}", stderr_of(&out));
+    insta::assert_snapshot!("trace_nested_list", mask_addresses(&stdout_of(&out)));
+}

@@ -146,6 +146,12 @@ mod tests {
         assert!(!text.contains("Peak RSS"));
     }
 
+    /// The whole table, as a user sees it: layout changes show up in review.
+    #[test]
+    fn plain_report_snapshot() {
+        insta::assert_snapshot!("terminal_report", render(&report(), TerminalOptions::default()));
+    }
+
     #[test]
     fn memory_columns_and_colour_on_request() {
         let text = render(&report(), TerminalOptions { color: true, memory: true });

@@ -211,3 +211,56 @@ fn millis(nanos: u64) -> String {
         format!("{:.3} ms", nanos as f64 / 1e6)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn line_of(source: &str, start: &str) -> u32 {
+        let index = source.lines().position(|line| line.starts_with(start)).expect("line in copy.py");
+        u32::try_from(index + 1).expect("copy.py is short")
+    }
+
+    /// A profile of the baseline: two lines of `deepcopy`, one of `_deepcopy_list`, one
+    /// module-level import.
+    fn sample() -> (CopySource, Profile) {
+        let copy = CopySource::variant(copylab_stdlib_copy::baseline());
+        let deepcopy = line_of(&copy.source, "def deepcopy(");
+        let list = line_of(&copy.source, "def _deepcopy_list(");
+        let import = line_of(&copy.source, "import types");
+        let lines = vec![
+            LineStat { line: import, hits: 1, nanos: 1_000 },
+            LineStat { line: deepcopy, hits: 10, nanos: 400_000 },
+            LineStat { line: deepcopy + 8, hits: 10, nanos: 5_000_000 },
+            LineStat { line: list + 1, hits: 3, nanos: 3_000_000 },
+        ];
+        let run = Timing { elapsed_nanos: 20_000_000, loops: 1, status: 0 };
+        (copy, Profile { lines, events: 1_000, folded: Vec::new(), run })
+    }
+
+    #[test]
+    fn lines_are_grouped_by_function_then_module_level_then_hottest() {
+        let (copy, profile) = sample();
+        let context = Context { copy: &copy, memo: "dict", what: "script.py ", top: 2 };
+        let unprofiled = Timing { elapsed_nanos: 4_000_000, loops: 1, status: 0 };
+        let text = render(&profile, Some(&unprofiled), &context);
+        let deepcopy = text.find("\nFunction: deepcopy (lines ").expect("deepcopy group");
+        let list = text.find("\nFunction: _deepcopy_list (lines ").expect("_deepcopy_list group");
+        let module = text.find("\nModule level (copy.py being imported):").expect("module group");
+        let hottest = text.find("\nHottest lines:").expect("hottest");
+        assert!(deepcopy < list && list < module && module < hottest, "{text}");
+        // A function's calls are its def line's hits; its share is of all copy.py time.
+        assert!(text.contains("Function: deepcopy (lines") && text.contains(": 10 calls, 5.400 ms (64.3%)"), "{text}");
+        assert!(text.contains("Overhead: 4.000 ms unprofiled, 20.000 ms profiled: 5.0x slower"), "{text}");
+        let hot: Vec<&str> = text[hottest..].lines().skip(2).collect();
+        assert_eq!(hot.len(), 2, "{text}");
+        assert!(hot[0].starts_with(&format!("  #1  line {:>4}", profile.lines[2].line)), "{text}");
+    }
+
+    #[test]
+    fn report_snapshot() {
+        let (copy, profile) = sample();
+        let context = Context { copy: &copy, memo: "dict", what: "workload deepcopy (trio) ", top: 3 };
+        insta::assert_snapshot!("profile_report", render(&profile, None, &context));
+    }
+}
