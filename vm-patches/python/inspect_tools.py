@@ -67,21 +67,3 @@ def relative_line_numbers(text, first):
 def dump_ast(source, filename, indent, include_attributes):
     tree = ast.parse(source, filename)
     return ast.dump(tree, indent=indent, include_attributes=include_attributes) + "\n"
-
-
-def load_workload(path, name):
-    """The zero-argument `bench_<name>` function of a workload file."""
-    import importlib.util
-
-    spec = importlib.util.spec_from_file_location("copylab_workload", path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    try:
-        return getattr(module, "bench_" + name)
-    except AttributeError:
-        raise LookupError(f"{path} has no function bench_{name}") from None
-
-
-def call_repeatedly(function, repeat):
-    for _ in range(repeat):
-        function()

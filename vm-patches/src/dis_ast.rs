@@ -70,7 +70,7 @@ impl Host {
     }
 }
 
-pub(crate) fn inspect_tools(vm: &VirtualMachine) -> PyResult<PythonHelper> {
+fn inspect_tools(vm: &VirtualMachine) -> PyResult<PythonHelper> {
     PythonHelper::load_source(vm, INSPECT_SOURCE, "<copylab:inspect_tools>")
 }
 

@@ -101,7 +101,7 @@ fn run_target(
     quiet: bool,
 ) -> Result<Timing, HostError> {
     let helper =
-        PythonHelper::load(vm).map_err(|exc| python_helper::helper_failure(vm, "cannot load the profiler", &exc))?;
+        PythonHelper::runner(vm).map_err(|exc| python_helper::helper_failure(vm, "cannot load the profiler", &exc))?;
     let tracer = tracer.unwrap_or_else(|| vm.ctx.none());
     let outcome = match target {
         ProfileTarget::Program(program) => match python_helper::main_program(vm, program) {
@@ -190,7 +190,7 @@ fn native_tracer(vm: &VirtualMachine, recorder: &Rc<RefCell<Recorder>>) -> PyObj
 }
 
 /// The filename of copylab's own Python helpers: their frames are not part of any profile.
-const TOOLS_PREFIX: &str = "<copylab:trace_tools>";
+const TOOLS_PREFIX: &str = "<copylab:runner>";
 
 const ROOT: u32 = 0;
 

@@ -9,8 +9,8 @@ use rustpython_vm::{AsObject, PyObjectRef, PyRef, PyResult, VirtualMachine};
 use crate::exception;
 use crate::program::Program;
 
-const TOOLS_SOURCE: &str = include_str!("../python/trace_tools.py");
-const TOOLS_FILENAME: &str = "<copylab:trace_tools>";
+const RUNNER: (&str, &str) = (include_str!("../python/runner.py"), "<copylab:runner>");
+const STEP_TRACER: (&str, &str) = (include_str!("../python/step_tracer.py"), "<copylab:step_tracer>");
 
 /// The globals of one of copylab's Python helper files, run once per use.
 pub(crate) struct PythonHelper {
@@ -18,16 +18,30 @@ pub(crate) struct PythonHelper {
 }
 
 impl PythonHelper {
-    /// python/trace_tools.py, behind `trace` and `profile`.
-    pub(crate) fn load(vm: &VirtualMachine) -> PyResult<Self> {
-        Self::load_source(vm, TOOLS_SOURCE, TOOLS_FILENAME)
+    /// python/runner.py: runs programs and workloads (`profile`, `cam sweep`).
+    pub(crate) fn runner(vm: &VirtualMachine) -> PyResult<Self> {
+        Self::load_sources(vm, &[RUNNER])
+    }
+
+    /// python/runner.py with python/step_tracer.py in the same namespace (`trace`).
+    pub(crate) fn step_tracer(vm: &VirtualMachine) -> PyResult<Self> {
+        Self::load_sources(vm, &[RUNNER, STEP_TRACER])
     }
 
     /// Any helper file; `filename` is what its code reports in tracebacks.
     pub(crate) fn load_source(vm: &VirtualMachine, source: &str, filename: &str) -> PyResult<Self> {
-        let code = vm.compile(source, Mode::Exec, filename).map_err(|err| err.into_pyexception(vm, Some(source)))?;
+        Self::load_sources(vm, &[(source, filename)])
+    }
+
+    /// Helper files run one after another in one namespace, each compiled with its own
+    /// filename so tracebacks name the file.
+    fn load_sources(vm: &VirtualMachine, sources: &[(&str, &str)]) -> PyResult<Self> {
         let scope = vm.new_scope_with_builtins();
-        vm.run_code_obj(code, scope.clone())?;
+        for &(source, filename) in sources {
+            let code =
+                vm.compile(source, Mode::Exec, filename).map_err(|err| err.into_pyexception(vm, Some(source)))?;
+            vm.run_code_obj(code, scope.clone())?;
+        }
         Ok(Self { globals: scope.globals })
     }
 

@@ -1,5 +1,5 @@
 //! `copylab trace`: follows every deepcopy call of a program, or of one expression's value,
-//! step by step through copy.py (the work is done by python/trace_tools.py under
+//! step by step through copy.py (the work is done by python/step_tracer.py under
 //! `sys.settrace`, installed only for the traced code).
 
 use rustpython_vm::builtins::PyBaseExceptionRef;
@@ -51,7 +51,7 @@ impl Host {
     /// Runs `target` with the step tracer installed and renders what deepcopy did.
     pub fn trace(&self, target: &TraceTarget, options: TraceOptions) -> Result<TraceOutput, TraceError> {
         self.enter(|vm| {
-            let helper = PythonHelper::load(vm)
+            let helper = PythonHelper::step_tracer(vm)
                 .map_err(|exc| python_helper::helper_failure(vm, "cannot load the tracer", &exc))?;
             let result = match target {
                 TraceTarget::Program(program) => trace_program(vm, &helper, program, options),
@@ -146,7 +146,7 @@ fn expr_of(target: &TraceTarget) -> &str {
     }
 }
 
-/// trace_tools raises `ExprError("syntax" | "raised", message)` for the user's expression;
+/// step_tracer.py raises `ExprError("syntax" | "raised", message)` for the user's expression;
 /// anything else is a failure of the tracer itself.
 fn expr_error(vm: &VirtualMachine, helper: &PythonHelper, expr: &str, exc: &PyBaseExceptionRef) -> TraceError {
     let is_expr_error = helper

@@ -1,9 +1,10 @@
 //! Bench workloads run inside the host without timing, for `copylab cam sweep`'s recording.
 
-use crate::dis_ast::{inspect_tools, to_host_error};
+use crate::dis_ast::to_host_error;
 use crate::error::HostError;
 use crate::exception;
 use crate::host::Host;
+use crate::python_helper::PythonHelper;
 
 impl Host {
     /// Runs a workload's `bench_<name>` function `repeat` times; `between` runs after the
@@ -17,13 +18,12 @@ impl Host {
         between: impl FnOnce(),
     ) -> Result<(), HostError> {
         self.enter(|vm| {
-            let helper = inspect_tools(vm).map_err(|exc| to_host_error(vm, &exc))?;
+            let helper = PythonHelper::runner(vm).map_err(|exc| to_host_error(vm, &exc))?;
+            let spec =
+                vm.ctx.new_tuple(vec![vm.ctx.new_str(file.display().to_string()).into(), vm.ctx.new_str(name).into()]);
             let function = helper
-                .call(
-                    vm,
-                    "load_workload",
-                    vec![vm.ctx.new_str(file.display().to_string()).into(), vm.ctx.new_str(name).into()],
-                )
+                .call(vm, "load_workloads", vec![vm.ctx.new_list(vec![spec.into()]).into()])
+                .and_then(|functions| functions.get_item(&0, vm))
                 .map_err(|exc| to_host_error(vm, &exc))?;
             between();
             helper
