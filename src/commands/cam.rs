@@ -47,9 +47,7 @@ fn run_sweep(args: CamSweepArgs) -> Result<u8, CliError> {
     let traces = super::with_host(config, move |host| {
         let mut traces = Vec::new();
         for (name, file) in jobs {
-            host.run_workload(&file, &name, repeat, copylab_vm::cam_memo::start_recording)?;
-            let trace = copylab_vm::cam_memo::take_trace().unwrap_or_default();
-            traces.push((name, trace));
+            traces.push((name.clone(), host.record_cam_trace(&file, &name, repeat)?));
         }
         Ok(traces)
     })?;

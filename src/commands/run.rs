@@ -1,6 +1,6 @@
 use std::path::Path;
 
-use copylab_vm::{CommandLine, Invocation, MainProgram, Program};
+use copylab_vm::{CommandLine, Finished, Invocation, MainProgram, Program};
 
 use crate::cli::{MemoKind, RunArgs};
 use crate::error::CliError;
@@ -22,47 +22,60 @@ pub(crate) fn run(args: RunArgs) -> Result<u8, CliError> {
     if args.cam_stats.is_some() && args.memo.memo != MemoKind::Cam {
         return Err(CliError::Usage("--cam-stats needs --memo cam".into()));
     }
-    let program = source_program(&command_line)?;
-    let mut config = super::target::host_config(copy, &args.memo, program.as_ref(), command_line.argv.clone())?;
+    // A bad --cam-stats=FILE fails before the program runs.
+    let cam_stats = match args.cam_stats.as_deref() {
+        Some(path) if path == Path::new("-") => Some(CamStats::Stderr),
+        Some(path) => Some(CamStats::File(Output::check(path)?)),
+        None => None,
+    };
+    let main = Main::of(&command_line)?;
+    let program = match &main {
+        Main::Source(program) => Some(program),
+        Main::Module(_) => None,
+    };
+    let mut config = super::target::host_config(copy, &args.memo, program, command_line.argv.clone())?;
     config.flags = command_line.flags.clone();
-    config.sys_path = super::target::sys_path(program.as_ref(), &command_line.flags);
+    config.sys_path = super::target::sys_path(program, &command_line.flags);
     let mut selection = args.copy.selection_args();
     selection.extend(args.memo.selection_args());
     let label = format!("{}-{}", config.copy.label, args.memo.memo.name());
     config.executable = Some(super::python_launcher::python_launcher(&label, &selection)?.display().to_string());
 
-    let main = command_line.main;
-    let (status, cam) = super::with_host(config, move |host| {
-        let status = match (&main, program) {
-            (MainProgram::Module(name), _) => host.run_module_main(name),
-            (_, Some(program)) => host.run_main(&program),
-            (_, None) => unreachable!("every main program but -m has source"),
-        };
-        Ok((status, copylab_vm::cam_memo::report()))
+    let Finished { status, cam } = super::with_host(config, move |host| {
+        Ok(match &main {
+            Main::Source(program) => host.run_main(program),
+            Main::Module(name) => host.run_module_main(name),
+        })
     })?;
-    if let (Some(destination), Some(cam)) = (&args.cam_stats, cam) {
-        write_cam_stats(destination, &cam)?;
+    match (cam_stats, cam) {
+        (Some(CamStats::Stderr), Some(cam)) => eprint!("\n{}", cam.render_table()),
+        (Some(CamStats::File(output)), Some(cam)) => output.write(&cam.to_json())?,
+        _ => {}
     }
     // Exit statuses are a byte on Unix; CPython truncates the same way.
     Ok((status & 0xff) as u8)
 }
 
-/// The source of `__main__`, read before the interpreter starts; `None` for `-m`, whose module
-/// runpy finds on `sys.path`.
-fn source_program(command_line: &CommandLine) -> Result<Option<Program>, CliError> {
-    Ok(match &command_line.main {
-        MainProgram::Script(path) => Some(Program::file(Path::new(path))?),
-        MainProgram::Code(code) => Some(Program::code(code)),
-        MainProgram::Stdin => Some(Program::stdin()?),
-        MainProgram::Module(_) => None,
-    })
+/// What runs as `__main__`: source read before the interpreter starts, or a module that
+/// runpy finds on `sys.path` (`-m`).
+enum Main {
+    Source(Program),
+    Module(String),
 }
 
-/// `-` prints the tables to stderr (stdout belongs to the script); a path gets JSON.
-fn write_cam_stats(destination: &Path, cam: &copylab_vm::cam_memo::CamReport) -> Result<(), CliError> {
-    if destination == Path::new("-") {
-        eprint!("\n{}", cam.render_table());
-        return Ok(());
+impl Main {
+    fn of(command_line: &CommandLine) -> Result<Self, CliError> {
+        Ok(match &command_line.main {
+            MainProgram::Script(path) => Self::Source(Program::file(Path::new(path))?),
+            MainProgram::Code(code) => Self::Source(Program::code(code)),
+            MainProgram::Stdin => Self::Source(Program::stdin()?),
+            MainProgram::Module(name) => Self::Module(name.clone()),
+        })
     }
-    Output::check(destination)?.write(&cam.to_json())
+}
+
+/// Where `--cam-stats` goes: tables on stderr (stdout belongs to the program), or JSON in a file.
+enum CamStats {
+    Stderr,
+    File(Output),
 }

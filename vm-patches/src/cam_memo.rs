@@ -93,9 +93,9 @@ impl CamReport {
     }
 }
 
-/// The statistics of this thread's device, if one exists.
+/// The statistics of this thread's device, if one exists (see [`crate::Finished`]).
 #[must_use]
-pub fn report() -> Option<CamReport> {
+pub(crate) fn report() -> Option<CamReport> {
     DEVICE.with(|slot| {
         slot.borrow().as_ref().map(|device| CamReport {
             config: device.config().clone(),
@@ -107,13 +107,13 @@ pub fn report() -> Option<CamReport> {
 }
 
 /// Starts recording every device operation (for `copylab cam sweep`).
-pub fn start_recording() {
+pub(crate) fn start_recording() {
     with_device(CamDevice::start_recording);
 }
 
 /// The operations recorded since [`start_recording`].
 #[must_use]
-pub fn take_trace() -> Option<cam_device::Trace> {
+pub(crate) fn take_trace() -> Option<cam_device::Trace> {
     with_device(CamDevice::take_trace)
 }
 

@@ -64,6 +64,16 @@ impl HostConfig {
     }
 }
 
+/// How a program run ended.
+#[derive(Debug)]
+pub struct Finished {
+    /// The exit status, as CPython would give it.
+    pub status: u32,
+    /// What the CAM memo device did, if the run had one (`--memo cam`, or a script that made
+    /// a `_copylab.CamMemo`).
+    pub cam: Option<crate::cam_memo::CamReport>,
+}
+
 /// An embedded RustPython interpreter with copylab's patches installed.
 pub struct Host {
     interpreter: Interpreter,
@@ -102,7 +112,7 @@ impl Host {
     /// and returns the exit status as CPython would: 0, `SystemExit`'s code, or 1 after
     /// printing the traceback of an uncaught exception.
     #[must_use]
-    pub fn run_main(self, program: &Program) -> u32 {
+    pub fn run_main(self, program: &Program) -> Finished {
         let outcome = self.interpreter.enter(|vm| execute_main(vm, program));
         self.finish(outcome)
     }
@@ -110,7 +120,7 @@ impl Host {
     /// Runs the module `name` as `__main__`, as `python -m name` does (through runpy), then
     /// finishes as [`Host::run_main`].
     #[must_use]
-    pub fn run_module_main(self, name: &str) -> u32 {
+    pub fn run_module_main(self, name: &str) -> Finished {
         let outcome = self.interpreter.enter(|vm| {
             // runpy runs the module in the namespace of an existing `__main__`.
             vm.new_scope_with_main()?;
@@ -121,15 +131,17 @@ impl Host {
         self.finish(outcome)
     }
 
-    fn finish(self, outcome: PyResult<()>) -> u32 {
-        match outcome {
+    fn finish(self, outcome: PyResult<()>) -> Finished {
+        let status = match outcome {
             Ok(()) => self.interpreter.finalize(None),
             Err(exc) if exits_itself(&self.interpreter, &exc) => self.interpreter.finalize(Some(exc)),
             Err(exc) => {
                 self.interpreter.enter(|vm| exception::print(vm, &exc));
                 self.interpreter.finalize(None).max(1)
             }
-        }
+        };
+        // The device outlives the interpreter on this thread; its report is final now.
+        Finished { status, cam: crate::cam_memo::report() }
     }
 
     /// Runs `f` inside the interpreter (for the host's own inspection methods).

@@ -27,7 +27,7 @@ mod workload;
 pub use command_line::{CommandLine, CommandLineError, InterpreterFlags, Invocation, MainProgram};
 pub use dis_ast::{AstOptions, DisTarget};
 pub use error::{HostError, ProgramError};
-pub use host::{Host, HostConfig, MemoBackend};
+pub use host::{Finished, Host, HostConfig, MemoBackend};
 pub use profile::{LineStat, Profile, ProfileTarget, Timing};
 pub use program::Program;
 pub use stack::on_interpreter_stack;

@@ -1,5 +1,6 @@
 //! Bench workloads run inside the host without timing, for `copylab cam sweep`'s recording.
 
+use crate::cam_memo;
 use crate::dis_ast::to_host_error;
 use crate::error::HostError;
 use crate::exception;
@@ -7,16 +8,15 @@ use crate::host::Host;
 use crate::python_helper::PythonHelper;
 
 impl Host {
-    /// Runs a workload's `bench_<name>` function `repeat` times; `between` runs after the
-    /// workload file is loaded and before the first call (e.g. to start recording), so
-    /// module-level set-up is not part of what is observed.
-    pub fn run_workload(
+    /// Runs a workload's `bench_<name>` function `repeat` times and returns every operation
+    /// the CAM memo device saw meanwhile. Recording starts after the workload file is loaded,
+    /// so module-level set-up is not part of the trace.
+    pub fn record_cam_trace(
         &self,
         file: &std::path::Path,
         name: &str,
         repeat: usize,
-        between: impl FnOnce(),
-    ) -> Result<(), HostError> {
+    ) -> Result<cam_device::Trace, HostError> {
         self.enter(|vm| {
             let helper = PythonHelper::runner(vm).map_err(|exc| to_host_error(vm, &exc))?;
             let spec =
@@ -25,11 +25,11 @@ impl Host {
                 .call(vm, "load_workloads", vec![vm.ctx.new_list(vec![spec.into()]).into()])
                 .and_then(|functions| functions.get_item(&0, vm))
                 .map_err(|exc| to_host_error(vm, &exc))?;
-            between();
+            cam_memo::start_recording();
             helper
                 .call(vm, "call_repeatedly", vec![function, vm.ctx.new_int(repeat).into()])
-                .map(drop)
-                .map_err(|exc| HostError::Python { message: exception::render(vm, &exc).trim_end().to_owned() })
+                .map_err(|exc| HostError::Python { message: exception::render(vm, &exc).trim_end().to_owned() })?;
+            Ok(cam_memo::take_trace().unwrap_or_default())
         })
     }
 }
