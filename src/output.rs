@@ -21,7 +21,10 @@ impl Output {
         if path.is_dir() {
             return Err(failed(std::io::Error::new(std::io::ErrorKind::IsADirectory, "it is a directory")));
         }
-        tempfile::NamedTempFile::new_in(directory_of(path)).map_err(failed)?;
+        let directory = directory_of(path);
+        std::fs::metadata(directory).map_err(failed)?;
+        // tempfile's error names its random probe file; the user needs only the reason.
+        tempfile::NamedTempFile::new_in(directory).map_err(|err| failed(std::io::Error::from(err.kind())))?;
         Ok(Self { path: path.to_owned() })
     }
 

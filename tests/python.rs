@@ -79,6 +79,29 @@ fn sys_executable_is_a_launcher_with_the_same_selection() {
 }
 
 #[test]
+fn launcher_falls_back_to_the_temp_directory_and_says_what_to_do_when_nothing_is_writable() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = copylab()
+        .env("XDG_CACHE_HOME", "/dev/null/cache")
+        .env("TMPDIR", dir.path())
+        .args(["run", "-c", "import sys; print(sys.executable)"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr_of(&out));
+    assert!(stdout_of(&out).starts_with(&dir.path().display().to_string()), "{}", stdout_of(&out));
+
+    copylab()
+        .env("XDG_CACHE_HOME", "/dev/null/cache")
+        .env("TMPDIR", "/dev/null/tmp")
+        .args(["run", "-c", "print('never')"])
+        .assert()
+        .code(1)
+        .stdout("")
+        .stderr(predicate::str::contains("cannot write the python launcher /dev/null/cache/copylab/python/"))
+        .stderr(predicate::str::contains("set XDG_CACHE_HOME to a writable directory"));
+}
+
+#[test]
 fn subprocess_and_multiprocessing_spawn_children_get_the_same_variant() {
     let out =
         copylab().args(["run", "--variant", "memo", "--memo", "cam"]).arg(fixture("children.py")).output().unwrap();

@@ -25,13 +25,21 @@ pub(crate) fn python_launcher(label: &str, selection: &[OsString]) -> Result<Pat
     script.hash(&mut hasher);
     let safe_label: String =
         label.chars().map(|c| if c.is_ascii_alphanumeric() || "-_.,=".contains(c) { c } else { '_' }).collect();
-    let dir = launcher_root().join(format!("{safe_label}-{:016x}", hasher.finish()));
-    let path = dir.join("python3");
-    if std::fs::read(&path).is_ok_and(|existing| existing == script.as_bytes()) {
-        return Ok(path);
+    let name = format!("{safe_label}-{:016x}", hasher.finish());
+    let mut failure = None;
+    for root in launcher_roots() {
+        let dir = root.join(&name);
+        let path = dir.join("python3");
+        if std::fs::read(&path).is_ok_and(|existing| existing == script.as_bytes()) {
+            return Ok(path);
+        }
+        match write_executable(&dir, &path, &script) {
+            Ok(()) => return Ok(path),
+            // The first choice's error is the one to report if no place works.
+            Err(source) => failure = failure.or(Some(CliError::Launcher { path, source })),
+        }
     }
-    write_executable(&dir, &path, &script).map_err(|source| CliError::Launcher { path: path.clone(), source })?;
-    Ok(path)
+    Err(failure.expect("there is always at least one candidate directory"))
 }
 
 /// The sh script: a comment that says what it is, then one `exec`.
@@ -53,14 +61,14 @@ fn shell_quote(bytes: &[u8]) -> String {
     format!("'{}'", text.replace('\'', r"'\''"))
 }
 
-/// `$XDG_CACHE_HOME/copylab/python`, `~/.cache/copylab/python`, or under the temp directory.
-fn launcher_root() -> PathBuf {
+/// Where launchers may live, best first: the user's cache (`$XDG_CACHE_HOME`, else
+/// `~/.cache`), then the temp directory (a read-only home must not break `copylab run`).
+fn launcher_roots() -> Vec<PathBuf> {
     let cache = std::env::var_os("XDG_CACHE_HOME")
         .filter(|dir| Path::new(dir).is_absolute())
         .map(PathBuf::from)
-        .or_else(|| std::env::var_os("HOME").map(|home| PathBuf::from(home).join(".cache")))
-        .unwrap_or_else(std::env::temp_dir);
-    cache.join("copylab").join("python")
+        .or_else(|| std::env::var_os("HOME").map(|home| PathBuf::from(home).join(".cache")));
+    cache.into_iter().chain([std::env::temp_dir()]).map(|dir| dir.join("copylab").join("python")).collect()
 }
 
 /// Written beside its final name and renamed over it, so a concurrent run never executes a
