@@ -5,7 +5,7 @@
 use rustpython_vm::{PyObjectRef, PyResult, VirtualMachine};
 
 use crate::cam_memo;
-use crate::copylab_module::CamMemo;
+use crate::cam_memo::CamMemo;
 
 /// `memo.get(id)` / `memo[id]` on a CamMemo: the device lookup of the id key.
 pub(super) fn lookup(memo: &CamMemo, id: usize, vm: &VirtualMachine) -> PyResult<Option<PyObjectRef>> {

@@ -18,7 +18,7 @@ use rustpython_vm::builtins::{PyDict, PyList};
 use rustpython_vm::{AsObject, PyObjectRef, PyRef, PyResult, VirtualMachine};
 
 use super::cam;
-use crate::copylab_module::CamMemo;
+use crate::cam_memo::CamMemo;
 
 #[derive(Debug)]
 pub(super) struct Memo {
