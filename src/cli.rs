@@ -350,6 +350,24 @@ pub(crate) enum CamAction {
         copylab cam sweep\n  \
         copylab cam sweep --entries 1,4,16,64 --workloads deepcopy_memo --svg memo-sweep.svg")]
     Sweep(CamSweepArgs),
+    /// Memo share of deepcopy time, and the CAM's whole-program ceiling, per copy.py variant
+    #[command(after_help = "Examples:\n  \
+        copylab cam share\n  \
+        copylab cam share --variants baseline,merged,native --workloads trio --repeat 200")]
+    Share(CamShareArgs),
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct CamShareArgs {
+    /// Variants to measure (comma-separated)
+    #[arg(long, value_name = "LIST", value_delimiter = ',', default_value = "baseline,native", value_parser = parse_variant)]
+    pub(crate) variants: Vec<&'static Variant>,
+    /// Workloads (default here: trio,structures)
+    #[command(flatten)]
+    pub(crate) workloads: WorkloadArgs,
+    /// Calls of each workload function per measurement
+    #[arg(long, value_name = "N", default_value_t = 100, value_parser = clap::value_parser!(u32).range(1..=1_000_000))]
+    pub(crate) repeat: u32,
 }
 
 #[derive(Debug, Args)]
