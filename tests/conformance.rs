@@ -1,8 +1,9 @@
-//! CPython's own test_copy through `copylab run`, from two packaged CPython test suites:
-//! Debian 12's libpython3.11-testsuite (installed) and CPython 3.13's (Debian 13's packages,
-//! unpacked under target/ by .ci/cpython-3.13-tests), whose test_copy adds
-//! `MiscTestCase.test__all__` (every public name of copy must say `__module__ == 'copy'`).
-//! Both come from packages; nothing of CPython's is copied into this repository.
+//! CPython's own test_copy through `copylab run`, from three packaged CPython test suites:
+//! Debian 12's libpython3.11-testsuite (installed), and CPython 3.13's and 3.14's (Debian 13's
+//! and Debian unstable's packages, unpacked under target/ by .ci/cpython-tests), whose
+//! test_copy adds `MiscTestCase.test__all__` (every public name of copy must say
+//! `__module__ == 'copy'`); 3.14's belongs to the copy.py copylab embeds. All come from
+//! packages; nothing of CPython's is copied into this repository.
 
 mod common;
 
@@ -39,18 +40,20 @@ impl Suite {
     }
 }
 
-fn suites() -> [Suite; 2] {
+/// A suite unpacked by `.ci/cpython-tests VERSION DEBIAN_SUITE`.
+fn unpacked(version: &'static str, install: &'static str) -> Suite {
+    Suite { version, dir: Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("target/cpython-{version}")), install }
+}
+
+fn suites() -> [Suite; 3] {
     [
         Suite {
             version: "3.11",
             dir: PathBuf::from("/usr/lib/python3.11"),
             install: "apt-get install libpython3.11-testsuite",
         },
-        Suite {
-            version: "3.13",
-            dir: Path::new(env!("CARGO_MANIFEST_DIR")).join("target/cpython-3.13"),
-            install: "bash .ci/cpython-3.13-tests",
-        },
+        unpacked("3.13", "bash .ci/cpython-tests 3.13 trixie"),
+        unpacked("3.14", "bash .ci/cpython-tests 3.14 sid"),
     ]
 }
 
@@ -90,18 +93,20 @@ fn cpython_test_copy_passes_with_the_cam_memo_on_every_variant() {
     }
 }
 
-/// The check the 3.11 suite does not make and 3.13's does: under `native`, `copy.deepcopy`
-/// is a native object, and CPython 3.13's `test__all__` fails unless it says it is copy's.
+/// The check the 3.11 suite does not make and 3.13's and 3.14's do: under `native`,
+/// `copy.deepcopy` is a native object, and `test__all__` fails unless it says it is copy's.
 #[test]
-fn cpython_3_13_test_all_passes_under_native() {
-    let suite = &suites()[1];
-    suite.test_copy();
-    let out = copylab()
-        .env("PYTHONPATH", &suite.dir)
-        .args(["run", "--variant", "native", "-m", "unittest", "-v", "test.test_copy.MiscTestCase.test__all__"])
-        .output()
-        .unwrap();
-    let stderr = stderr_of(&out);
-    assert!(stderr.contains("test__all__ (test.test_copy.MiscTestCase.test__all__) ... ok"), "{stderr}");
-    assert!(out.status.success(), "{stderr}");
+fn cpython_test_all_passes_under_native() {
+    for suite in &suites()[1..] {
+        suite.test_copy();
+        let out = copylab()
+            .env("PYTHONPATH", &suite.dir)
+            .args(["run", "--variant", "native", "-m", "unittest", "-v", "test.test_copy.MiscTestCase.test__all__"])
+            .output()
+            .unwrap();
+        let stderr = stderr_of(&out);
+        let version = suite.version;
+        assert!(stderr.contains("test__all__ (test.test_copy.MiscTestCase.test__all__) ... ok"), "{version}: {stderr}");
+        assert!(out.status.success(), "{version}: {stderr}");
+    }
 }
