@@ -362,9 +362,10 @@ pub(crate) struct CamShareArgs {
     /// Variants to measure (comma-separated)
     #[arg(long, value_name = "LIST", value_delimiter = ',', default_value = "baseline,native", value_parser = parse_variant)]
     pub(crate) variants: Vec<&'static Variant>,
-    /// Workloads (default here: trio,structures)
-    #[command(flatten)]
-    pub(crate) workloads: WorkloadArgs,
+    /// Workloads or suites (comma-separated: trio, structures, all, or names); a trio workload
+    /// is one row, any other suite one row for all its workloads
+    #[arg(long = "workloads", value_name = "LIST", value_delimiter = ',', default_value = "trio,structures")]
+    pub(crate) names: Vec<String>,
     /// Calls of each workload function per measurement
     #[arg(long, value_name = "N", default_value_t = 100, value_parser = clap::value_parser!(u32).range(1..=1_000_000))]
     pub(crate) repeat: u32,

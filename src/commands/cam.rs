@@ -57,13 +57,7 @@ fn share_groups(workloads: &[copylab_bench::Workload]) -> Vec<ShareGroup> {
 /// state where it matters (a native deepcopy leaves the memo a larger share).
 fn run_share(args: CamShareArgs) -> Result<u8, CliError> {
     let files = BenchFiles::materialize()?;
-    let names = if args.workloads.names.is_empty() && args.workloads.workload_file.is_none() {
-        vec!["trio".to_string(), "structures".to_string()]
-    } else {
-        args.workloads.names.clone()
-    };
-    let workloads =
-        choose_workloads(&files, &WorkloadArgs { names, workload_file: args.workloads.workload_file.clone() })?;
+    let workloads = choose_workloads(&files, &WorkloadArgs { names: args.names, workload_file: None })?;
     let groups = share_groups(&workloads);
     let config = CamConfig::default();
     let repeat = args.repeat as usize;
