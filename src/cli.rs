@@ -61,6 +61,7 @@ pub(crate) enum Command {
         copylab bench --fast\n  \
         copylab bench --variants fastpath,merged --workloads trio,structures --json run.json\n  \
         copylab bench --variants fastpath --python python3 --markdown table.md\n  \
+        copylab bench --variants native --python python3 --peer copium --reference copium@python3\n  \
         copylab bench compare before.json after.json\n  \
         copylab bench --script my_pyperf_bench.py --variants merged --python python3 --fast\n  \
         copylab bench sweep --variant fastpath --define _FASTPATH_MAX=1,5,20,100 --svg sweep.svg")]
@@ -286,6 +287,14 @@ pub(crate) struct BenchRunArgs {
     /// Also run every variant under this CPython, side by side
     #[arg(long, value_name = "EXE")]
     pub(crate) python: Option<PathBuf>,
+    /// Also run, under the --python CPython, its copy module with copy.deepcopy replaced by
+    /// MODULE.deepcopy (comma-separated; e.g. copium): an arm labelled MODULE@EXE
+    #[arg(long, value_name = "MODULE", value_delimiter = ',', requires = "python", conflicts_with = "script")]
+    pub(crate) peer: Vec<String>,
+    /// Compare every arm with this one (a label from the table, e.g. copium@python3) instead
+    /// of the RustPython baseline; CPython variants stay compared with their CPython baseline
+    #[arg(long, value_name = "LABEL")]
+    pub(crate) reference: Option<String>,
     /// Show peak memory and allocations per deepcopy
     #[arg(long, conflicts_with = "script")]
     pub(crate) memory: bool,
@@ -341,6 +350,25 @@ pub(crate) enum CamAction {
         copylab cam sweep\n  \
         copylab cam sweep --entries 1,4,16,64 --workloads deepcopy_memo --svg memo-sweep.svg")]
     Sweep(CamSweepArgs),
+    /// Memo share of deepcopy time, and the CAM's whole-program ceiling, per copy.py variant
+    #[command(after_help = "Examples:\n  \
+        copylab cam share\n  \
+        copylab cam share --variants baseline,merged,native --workloads trio --repeat 200")]
+    Share(CamShareArgs),
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct CamShareArgs {
+    /// Variants to measure (comma-separated)
+    #[arg(long, value_name = "LIST", value_delimiter = ',', default_value = "baseline,native", value_parser = parse_variant)]
+    pub(crate) variants: Vec<&'static Variant>,
+    /// Workloads or suites (comma-separated: trio, structures, all, or names); a trio workload
+    /// is one row, any other suite one row for all its workloads
+    #[arg(long = "workloads", value_name = "LIST", value_delimiter = ',', default_value = "trio,structures")]
+    pub(crate) names: Vec<String>,
+    /// Calls of each workload function per measurement
+    #[arg(long, value_name = "N", default_value_t = 100, value_parser = clap::value_parser!(u32).range(1..=1_000_000))]
+    pub(crate) repeat: u32,
 }
 
 #[derive(Debug, Args)]

@@ -99,6 +99,38 @@ fn user_workload_file_and_sweep() {
     assert!(plot.contains("_FASTPATH_MAX"), "axis label missing");
 }
 
+/// `--peer copium` adds copium under CPython; `--reference` makes it what every arm is
+/// compared with (copium comes from tests/requirements.txt).
+#[test]
+fn peer_arm_runs_and_can_be_the_reference() {
+    let dir = tempfile::tempdir().unwrap();
+    let markdown = dir.path().join("table.md");
+    let out = copylab()
+        .args(["bench", "--fast", "--variants", "native", "--python", "python3", "--peer", "copium"])
+        .args(["--reference", "copium@python3", "--workloads", "deepcopy_reduce,deepcopy_memo", "--markdown"])
+        .arg(&markdown)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr_of(&out));
+    let text = stdout_of(&out);
+    let row = |label: &str| {
+        text.lines().find(|l| l.trim_start().starts_with(&format!("{label} "))).unwrap_or_default().to_owned()
+    };
+    assert!(row("copium@python3").contains("(baseline)"), "{text}");
+    let verdicts = ["faster", "slower", "not significant"];
+    for label in ["baseline", "native", "baseline@python3"] {
+        assert!(verdicts.iter().any(|v| row(label).contains(v)), "no verdict for {label}: {text}");
+    }
+    // A CPython variant stays compared with its own interpreter's baseline.
+    assert!(row("native@python3").contains("vs baseline@python3"), "{text}");
+    assert!(text.contains("Geometric mean vs copium@python3"), "{text}");
+    let table = std::fs::read_to_string(&markdown).unwrap();
+    assert!(
+        table.starts_with("| Benchmark | copium@python3 | baseline | native | baseline@python3 | native@python3 |"),
+        "{table}"
+    );
+}
+
 #[test]
 fn bad_input_is_refused_before_measuring() {
     copylab()
@@ -131,6 +163,15 @@ fn bad_input_is_refused_before_measuring() {
         .assert()
         .code(2)
         .stderr(predicate::str::contains("/no/such/python3"));
+    copylab()
+        .args(["bench", "--python", "python3", "--peer", "copylab_no_such_peer"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("python3 -m pip install copylab_no_such_peer"));
+    copylab().args(["bench", "--python", "python3", "--reference", "copium@python3"]).assert().code(2).stderr(
+        predicate::str::contains("--reference copium@python3: no such arm")
+            .and(predicate::str::contains("baseline@python3")),
+    );
     copylab()
         .args(["bench", "--json", "/no/such/dir/run.json"])
         .assert()

@@ -182,3 +182,36 @@ fn bench_compares_memo_backends() {
     let text = stdout_of(&out);
     assert!(text.lines().any(|l| l.trim_start().starts_with("baseline,cam")), "{text}");
 }
+
+/// `cam share`: one row per trio workload and one per other suite, a share, k and ceiling per
+/// variant. Both variants make the same memo traffic, so the cost model's k must agree.
+#[test]
+fn share_compares_the_memo_share_of_variants() {
+    let out =
+        copylab().args(["cam", "share", "--workloads", "deepcopy_memo,structures", "--repeat", "5"]).output().unwrap();
+    assert!(out.status.success(), "{}", stderr_of(&out));
+    let text = stdout_of(&out);
+    let header = text.lines().find(|l| l.trim_start().starts_with("workloads")).unwrap_or_default();
+    let columns: Vec<&str> = header.split_whitespace().collect();
+    assert_eq!(columns, ["workloads", "baseline", "s", "k", "ceiling", "native", "s", "k", "ceiling"], "{text}");
+    for label in ["deepcopy_memo", "structures"] {
+        let row: Vec<&str> = text
+            .lines()
+            .find(|l| l.trim_start().starts_with(&format!("{label} ")))
+            .unwrap_or_else(|| panic!("no {label} row: {text}"))
+            .split_whitespace()
+            .collect();
+        assert_eq!(row.len(), 7, "{text}");
+        let share = |cell: &str| cell.trim_end_matches('%').parse::<f64>().unwrap();
+        for s in [row[1], row[4]] {
+            assert!((0.0..=100.0).contains(&share(s)) && share(s) > 0.0, "{text}");
+        }
+        assert_eq!(row[2], row[5], "the same traffic must give the same k: {text}");
+        assert!(row[3].ends_with('x') && row[6].ends_with('x'), "{text}");
+    }
+    copylab()
+        .args(["cam", "share", "--variants", "turbo"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("unknown variant `turbo`"));
+}

@@ -26,15 +26,59 @@ fn native_is_observably_the_baseline() {
     }
 }
 
+/// What `print(EXPR)` shows under `native`, after `import copy`.
+fn native_print(expr: &str) -> String {
+    let code = format!("import copy, inspect, pickle, types, weakref\nprint({expr})");
+    let out = copylab().args(["run", "--variant", "native", "-c", &code]).output().unwrap();
+    assert!(out.status.success(), "{expr}: {}", stderr_of(&out));
+    stdout_of(&out).trim_end().to_owned()
+}
+
 #[test]
 fn copy_deepcopy_is_the_native_one_and_wraps_the_python_one() {
-    let code = "import copy, types\n\
-                native, python = copy.deepcopy, copy.deepcopy.__wrapped__\n\
-                print(isinstance(native, types.FunctionType), isinstance(python, types.FunctionType))\n\
-                print(native.__doc__ == python.__doc__, hasattr(copy, '_native_deepcopy'))";
-    let out = copylab().args(["run", "--variant", "native", "-c", code]).output().unwrap();
-    assert!(out.status.success(), "{}", stderr_of(&out));
-    assert_eq!(stdout_of(&out), "False True\nTrue False\n");
+    assert_eq!(native_print("isinstance(copy.deepcopy, types.FunctionType)"), "False");
+    assert_eq!(native_print("isinstance(copy.deepcopy.__wrapped__, types.FunctionType)"), "True");
+    assert_eq!(native_print("hasattr(copy, '_native_deepcopy')"), "False");
+}
+
+#[test]
+fn native_deepcopy_has_the_python_functions_name_qualname_and_module() {
+    let names = "copy.deepcopy.__name__, copy.deepcopy.__qualname__, copy.deepcopy.__module__";
+    assert_eq!(native_print(names), "deepcopy deepcopy copy");
+}
+
+#[test]
+fn native_deepcopy_has_copy_pys_docstring() {
+    let doc = native_print("copy.deepcopy.__doc__");
+    assert!(doc.starts_with("Deep copy operation on arbitrary Python objects."), "{doc}");
+    assert_eq!(native_print("copy.deepcopy.__doc__ == copy.deepcopy.__wrapped__.__doc__"), "True");
+}
+
+#[test]
+fn inspect_reads_native_deepcopys_signature_as_copy_pys() {
+    assert_eq!(native_print("inspect.signature(copy.deepcopy)"), "(x, memo=None, _nil=[])");
+}
+
+#[test]
+fn native_deepcopy_pickles_by_reference() {
+    // Protocol 0 is text: the pickle names the global `copy.deepcopy` and nothing else.
+    assert_eq!(native_print("pickle.dumps(copy.deepcopy, 0)"), r"b'ccopy\ndeepcopy\np0\n.'");
+    for protocol in 0..=5 {
+        let round_trip = format!("pickle.loads(pickle.dumps(copy.deepcopy, {protocol})) is copy.deepcopy");
+        assert_eq!(native_print(&round_trip), "True", "protocol {protocol}");
+    }
+}
+
+#[test]
+fn native_deepcopy_is_its_own_copy_and_weakly_referenceable_like_a_function() {
+    let same = "copy.copy(copy.deepcopy) is copy.deepcopy, copy.deepcopy(copy.deepcopy) is copy.deepcopy, \
+                weakref.ref(copy.deepcopy)() is copy.deepcopy";
+    assert_eq!(native_print(same), "True True True");
+}
+
+#[test]
+fn native_deepcopys_repr_is_a_builtin_functions() {
+    assert_eq!(native_print("repr(copy.deepcopy)"), "<built-in function deepcopy>");
 }
 
 #[test]

@@ -9,7 +9,7 @@ Usage:
     driver.py --workload-file F --workload NAME
               (--loops N | --calibrate MIN_SECONDS)
               --values V --warmups W
-              [--copy-py PATH] [--define NAME=VALUE ...]
+              [--copy-py PATH] [--define NAME=VALUE ...] [--peer MODULE]
 
 Output (one line):
     {"loops": N, "warmups": [[loops, value], ...], "values": [...],
@@ -48,6 +48,8 @@ def parse_args(argv):
     parser.add_argument("--warmups", type=int, required=True)
     parser.add_argument("--copy-py")
     parser.add_argument("--define", action="append", default=[], metavar="NAME=VALUE")
+    parser.add_argument("--peer", metavar="MODULE",
+                        help="rebind copy.deepcopy to MODULE.deepcopy (e.g. copium)")
     args = parser.parse_args(argv)
     if args.loops is not None and args.loops < 1:
         parser.error("--loops must be >= 1")
@@ -101,6 +103,21 @@ def apply_defines(defines):
         except (ValueError, SyntaxError):
             raise DriverError("--define %s: %r is not a Python literal" % (item, text))
         setattr(copy_module, name, value)
+
+
+def install_peer(name):
+    """copy.deepcopy = <name>.deepcopy, before the workload module is imported, so the
+    workloads (which call copy.deepcopy) measure the peer on the same inputs."""
+    import copy
+    try:
+        peer = importlib.import_module(name)
+    except ImportError as exc:
+        raise DriverError("cannot import the peer module %r (%s); install it: %s -m pip install %s"
+                          % (name, exc, sys.executable, name))
+    deepcopy = getattr(peer, "deepcopy", None)
+    if not callable(deepcopy):
+        raise DriverError("the peer module %r has no callable deepcopy" % name)
+    copy.deepcopy = deepcopy
 
 
 def find_workload(module, name, path):
@@ -181,6 +198,8 @@ def run(args):
         load_module("copy", args.copy_py, "copy.py variant")
     if args.define:
         apply_defines(args.define)
+    if args.peer:
+        install_peer(args.peer)
     module = load_module("copylab_workload", args.workload_file, "workload file")
     func = find_workload(module, args.workload, args.workload_file)
 

@@ -8,6 +8,9 @@ use crate::error::BenchError;
 /// Memo backend of plain `copy.deepcopy` (a Python dict).
 pub const DEFAULT_MEMO: &str = "dict";
 
+/// The unmodified copy.py, the reference variant.
+pub(crate) const BASELINE: &str = "baseline";
+
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Interpreter {
     /// The copylab host; jobs go to the CLI's launcher.
@@ -30,6 +33,9 @@ pub struct Arm {
     /// (`--copy-py`). `None` benchmarks CPython's own copy module. The caller
     /// materializes it, e.g. with [`crate::BenchFiles::write_copy_py`].
     pub copy_py: Option<PathBuf>,
+    /// CPython only: a module whose `deepcopy` replaces `copy.deepcopy` (e.g. `copium`), so
+    /// the same workloads measure a peer implementation on the same interpreter.
+    pub peer: Option<String>,
 }
 
 impl Arm {
@@ -40,6 +46,7 @@ impl Arm {
             interpreter: Interpreter::RustPython,
             defines: Vec::new(),
             copy_py: None,
+            peer: None,
         }
     }
 
@@ -50,7 +57,13 @@ impl Arm {
             interpreter: Interpreter::CPython(exe.into()),
             defines: Vec::new(),
             copy_py,
+            peer: None,
         }
+    }
+
+    /// CPython's own copy module with `copy.deepcopy` rebound to `module.deepcopy`.
+    pub fn peer(exe: impl Into<PathBuf>, module: &str) -> Self {
+        Arm { peer: Some(module.to_string()), ..Arm::cpython(exe, BASELINE, None) }
     }
 
     pub fn with_define(mut self, name: &str, value: &str) -> Self {
@@ -59,10 +72,11 @@ impl Arm {
     }
 
     /// Short unique name used in tables, pyperf benchmark names and file names:
-    /// `fastpath`, `fastpath,cam`, `fastpath,_FASTPATH_MAX=20`, `baseline@python3.12`.
+    /// `fastpath`, `fastpath,cam`, `fastpath,_FASTPATH_MAX=20`, `baseline@python3.12`,
+    /// `copium@python3` (a peer names the module instead of the variant).
     /// Parts equal to the default (dict memo, RustPython) are left out.
     pub fn label(&self) -> String {
-        let mut label = self.variant.clone();
+        let mut label = self.peer.clone().unwrap_or_else(|| self.variant.clone());
         if self.memo != DEFAULT_MEMO {
             label.push(',');
             label.push_str(&self.memo);
@@ -123,6 +137,7 @@ mod tests {
         assert_eq!(swept.label(), "fastpath,_FASTPATH_MAX=20");
         let cpython = Arm::cpython("/usr/bin/python3.11", "merged", None);
         assert_eq!(cpython.label(), "merged@python3.11");
+        assert_eq!(Arm::peer("/usr/bin/python3", "copium").label(), "copium@python3");
         assert_eq!(Arm::rustpython("a", "x/y").file_stem(), "a_x_y");
     }
 

@@ -24,6 +24,9 @@ pub enum BenchError {
     #[error("python executable '{}' not found; install CPython 3.11+ or pass the path of one", exe.display())]
     PythonNotFound { exe: PathBuf },
 
+    #[error("'{}' cannot use the peer module '{module}' ({reason}); install it for that interpreter: {} -m pip install {module}", exe.display(), exe.display())]
+    PeerNotFound { exe: PathBuf, module: String, reason: String },
+
     #[error("cannot start '{}': {source}", program.display())]
     Spawn { program: PathBuf, source: std::io::Error },
 
@@ -58,6 +61,7 @@ impl BenchError {
                 | BenchError::BadDefine { .. }
                 | BenchError::InvalidPlan(_)
                 | BenchError::PythonNotFound { .. }
+                | BenchError::PeerNotFound { .. }
                 | BenchError::Output { .. }
                 | BenchError::ReadResults { .. }
                 | BenchError::NoCommonBenchmarks { .. }

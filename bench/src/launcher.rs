@@ -184,7 +184,7 @@ fn tail(text: &str, max: usize) -> String {
 }
 
 /// Runs the jobs of CPython arms: `exe driver.py <driver args> [--define ...]
-/// [--copy-py <arm.copy_py>]`.
+/// [--copy-py <arm.copy_py>] [--peer <arm.peer>]`.
 #[derive(Clone, Copy, Debug, Default)]
 pub struct CPythonLauncher;
 
@@ -207,6 +207,9 @@ impl CPythonLauncher {
         if let Some(copy_py) = &job.arm.copy_py {
             command.arg("--copy-py").arg(copy_py);
         }
+        if let Some(peer) = &job.arm.peer {
+            command.arg("--peer").arg(peer);
+        }
         // Keep __pycache__ out of the variant and workload directories.
         command.env("PYTHONDONTWRITEBYTECODE", "1");
         Ok(command)
@@ -223,6 +226,25 @@ impl CPythonLauncher {
             return Err(BenchError::PythonNotFound { exe: exe.to_path_buf() });
         }
         Ok(String::from_utf8_lossy(&output.stdout).trim().to_string())
+    }
+
+    /// Checks, before anything is measured, that `exe` can import `module` and that it has a
+    /// callable `deepcopy` (what the driver's `--peer` rebinds `copy.deepcopy` to).
+    pub fn probe_peer(exe: &Path, module: &str) -> Result<(), BenchError> {
+        let check = "import importlib, sys\n\
+                     deepcopy = getattr(importlib.import_module(sys.argv[1]), 'deepcopy', None)\n\
+                     if not callable(deepcopy):\n    sys.exit('it has no callable deepcopy')";
+        let output = Command::new(exe)
+            .args(["-c", check, module])
+            .stdin(Stdio::null())
+            .output()
+            .map_err(|source| spawn_error(exe, source))?;
+        if output.status.success() {
+            return Ok(());
+        }
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        let reason = stderr.lines().rev().find(|line| !line.trim().is_empty()).unwrap_or("it failed").trim();
+        Err(BenchError::PeerNotFound { exe: exe.to_path_buf(), module: module.to_string(), reason: reason.to_string() })
     }
 }
 
@@ -311,6 +333,27 @@ mod tests {
         assert!(err.to_string().contains("memo backend 'cam'"), "{err}");
         let err = CPythonLauncher.command(&job(Mode::Loops(1))).expect_err("rustpython");
         assert!(err.to_string().contains("RustPython arm"), "{err}");
+    }
+
+    #[test]
+    fn peer_arms_pass_the_module_to_the_driver() {
+        let mut peer = job(Mode::Loops(1));
+        peer.arm = Arm::peer("python3", "copium");
+        let command = CPythonLauncher.command(&peer).expect("peer arm");
+        let args: Vec<_> = command.get_args().map(|arg| arg.to_string_lossy().into_owned()).collect();
+        assert!(args.ends_with(&["--peer".to_string(), "copium".to_string()]), "{args:?}");
+        assert!(!args.contains(&"--copy-py".to_string()), "{args:?}");
+    }
+
+    #[test]
+    fn a_missing_peer_module_says_how_to_install_it() {
+        let err = CPythonLauncher::probe_peer(Path::new("python3"), "copylab_no_such_module").expect_err("missing");
+        assert!(err.is_usage(), "{err}");
+        let message = err.to_string();
+        assert!(message.contains("No module named 'copylab_no_such_module'"), "{message}");
+        assert!(message.contains("python3 -m pip install copylab_no_such_module"), "{message}");
+        let err = CPythonLauncher::probe_peer(Path::new("python3"), "json").expect_err("no deepcopy");
+        assert!(err.to_string().contains("it has no callable deepcopy"), "{err}");
     }
 
     #[test]

@@ -115,6 +115,34 @@ fn copy_py_is_loaded_as_copy_and_defines_apply() {
     assert!(err.to_string().contains("the copy module has no constant _NO_SUCH_CONSTANT"), "{err}");
 }
 
+/// A peer arm runs the workloads with `copy.deepcopy` rebound to the peer's before the
+/// workload module is imported (copium comes from tests/requirements.txt).
+#[test]
+fn peer_arms_rebind_copy_deepcopy_to_the_peers() {
+    require_python();
+    let files = BenchFiles::materialize().expect("materialize");
+    let dir = tempfile::tempdir().expect("tempdir");
+    let marker = dir.path().join("seen.txt");
+    let source = format!(
+        "import copy\nfrom copy import deepcopy as imported\n\
+         def bench_seen():\n    with open({marker:?}, 'a') as f:\n        \
+         f.write('%s %s\\n' % (copy.deepcopy.__module__, imported is copy.deepcopy))\n    \
+         assert copy.deepcopy([1, {{'a': (2,)}}]) == [1, {{'a': (2,)}}]\n",
+        marker = marker.display().to_string()
+    );
+    let workload = user_workload(dir.path(), "seen", &source);
+    let peer = job(&files, Arm::peer(PYTHON, "copium"), workload.clone(), Mode::Loops(2));
+    CPythonLauncher.run(&peer).unwrap_or_else(|err| panic!("{err}\n(copium: `pip install -r tests/requirements.txt`)"));
+    let seen = fs::read_to_string(&marker).expect("the workload ran");
+    assert!(seen.lines().count() >= 2 && seen.lines().all(|line| line == "copium True"), "{seen}");
+
+    let missing = job(&files, Arm::peer(PYTHON, "copylab_no_such_peer"), workload, Mode::Loops(1));
+    expect_driver_error(
+        &missing,
+        &["cannot import the peer module 'copylab_no_such_peer'", "-m pip install copylab_no_such_peer"],
+    );
+}
+
 fn expect_driver_error(job: &Job, expected: &[&str]) {
     let err = CPythonLauncher.run(job).expect_err("driver must fail");
     assert!(matches!(err, BenchError::WorkerFailed { .. }), "{err}");

@@ -57,7 +57,9 @@ fn run(args: BenchRunArgs) -> Result<u8, CliError> {
 }
 
 /// Variants (baseline first) × memo backends on RustPython, then each variant under
-/// `--python`, with its copy.py written into `files` for CPython to import.
+/// `--python`, with its copy.py written into `files` for CPython to import, then each
+/// `--peer` under `--python`; the `--reference` arm goes first, as every report compares
+/// with the first arm.
 pub(super) fn plan_arms(args: &BenchRunArgs, files: &BenchFiles) -> Result<Vec<Arm>, CliError> {
     let variants = with_baseline_first(&args.variants);
     check_defines_are_declared(&args.defines, &variants)?;
@@ -74,6 +76,18 @@ pub(super) fn plan_arms(args: &BenchRunArgs, files: &BenchFiles) -> Result<Vec<A
             let copy_py = files.write_copy_py(variant.name, &source.source)?;
             arms.push(with_defines(Arm::cpython(exe, variant.name, Some(copy_py)), variant, &args.defines));
         }
+        for module in &args.peer {
+            CPythonLauncher::probe_peer(exe, module)?;
+            arms.push(Arm::peer(exe, module));
+        }
+    }
+    if let Some(reference) = &args.reference {
+        let index = arms.iter().position(|arm| &arm.label() == reference).ok_or_else(|| {
+            let labels: Vec<_> = arms.iter().map(Arm::label).collect();
+            CliError::Usage(format!("--reference {reference}: no such arm; the arms are {}", labels.join(", ")))
+        })?;
+        let first = arms.remove(index);
+        arms.insert(0, first);
     }
     Ok(arms)
 }

@@ -9,7 +9,7 @@ use crate::render::{cam_diagram, svg_plot};
 use copylab_vm::{HostConfig, MemoBackend};
 
 use super::bench::chosen_workloads;
-use crate::cli::{CamAction, CamArgs, CamSweepArgs};
+use crate::cli::{CamAction, CamArgs, CamShareArgs, CamSweepArgs, WorkloadArgs};
 use crate::error::CliError;
 use crate::output::Output;
 
@@ -26,7 +26,114 @@ pub(crate) fn cam(args: CamArgs) -> Result<u8, CliError> {
             Ok(0)
         }
         CamAction::Sweep(sweep_args) => run_sweep(sweep_args),
+        CamAction::Share(share_args) => run_share(share_args),
     }
+}
+
+/// One row of `cam share`: a trio workload alone, or a whole other suite (its workloads'
+/// memo and deepcopy times added up).
+struct ShareGroup {
+    label: String,
+    workloads: Vec<(String, std::path::PathBuf)>,
+}
+
+fn share_groups(workloads: &[copylab_bench::Workload]) -> Vec<ShareGroup> {
+    let mut groups: Vec<ShareGroup> = Vec::new();
+    for workload in workloads {
+        let job = (workload.name.clone(), workload.file.clone());
+        if workload.suite == "trio" {
+            groups.push(ShareGroup { label: workload.name.clone(), workloads: vec![job] });
+        } else if let Some(group) = groups.iter_mut().find(|g| g.label == workload.suite) {
+            group.workloads.push(job);
+        } else {
+            groups.push(ShareGroup { label: workload.suite.clone(), workloads: vec![job] });
+        }
+    }
+    groups
+}
+
+/// The memo share `s` of deepcopy time under each variant, with the cost model's `k` and
+/// whole-program ceiling `1 / ((1 - s) + s / k)`: the CAM argument made on the interpreter
+/// state where it matters (a native deepcopy leaves the memo a larger share).
+fn run_share(args: CamShareArgs) -> Result<u8, CliError> {
+    let files = BenchFiles::materialize()?;
+    let workloads = chosen_workloads(&files, &WorkloadArgs { names: args.names, workload_file: None })?;
+    let groups = share_groups(&workloads);
+    let config = CamConfig::default();
+    let repeat = args.repeat as usize;
+    let mut table: Vec<Vec<String>> = Vec::new();
+    let mut header = vec!["workloads".to_string()];
+    for variant in &args.variants {
+        header.extend([format!("{} s", variant.name), "k".to_string(), "ceiling".to_string()]);
+    }
+    for group in &groups {
+        let mut row = vec![group.label.clone()];
+        for variant in &args.variants {
+            // A fresh interpreter per cell, so each share counts only this group's calls.
+            let mut host_config = HostConfig::new(copylab_stdlib_copy::CopySource::variant(variant));
+            host_config.memo = MemoBackend::Cam(config.clone());
+            let jobs = group.workloads.clone();
+            let report = super::with_host(host_config, move |host| measure_share(&host, &jobs, repeat))?;
+            let cost = report.cost().map_err(|err| CliError::Usage(err.to_string()))?;
+            row.extend([
+                format!("{:.1}%", cost.memo_share * 100.0),
+                format!("{:.2}x", cost.memo_op_speedup),
+                format!("{:.3}x", cost.amdahl_speedup),
+            ]);
+        }
+        table.push(row);
+    }
+    let mut text = format!(
+        "Memo share s of outermost deepcopy time (CAM memo, {} entries, {repeat} calls per workload),\n\
+         the cost model's memo-operation speedup k, and the whole-program ceiling 1/((1-s)+s/k)\n",
+        config.entries
+    );
+    text.push_str(&render_columns(&header, &table));
+    super::print_text(&text);
+    Ok(0)
+}
+
+/// Runs `jobs` and returns the device report of their calls alone: memo and deepcopy time
+/// made while a workload file was imported are left out.
+fn measure_share(
+    host: &copylab_vm::Host,
+    jobs: &[(String, std::path::PathBuf)],
+    repeat: usize,
+) -> Result<copylab_vm::cam_memo::CamReport, CliError> {
+    let (mut memo_time, mut deepcopy_time) = (std::time::Duration::ZERO, std::time::Duration::ZERO);
+    let mut last = None;
+    for (name, file) in jobs {
+        if let Some(report) = host.cam_report_of_calls(file, name, repeat)? {
+            memo_time += report.memo_time;
+            deepcopy_time += report.deepcopy_time;
+            last = Some(report);
+        }
+    }
+    let mut report =
+        last.ok_or_else(|| CliError::Usage("no CAM device ran: the workloads made no deepcopy call".into()))?;
+    report.memo_time = memo_time;
+    report.deepcopy_time = deepcopy_time;
+    Ok(report)
+}
+
+/// Left-aligned first column, right-aligned numbers, two spaces apart.
+fn render_columns(header: &[String], rows: &[Vec<String>]) -> String {
+    let widths: Vec<usize> = (0..header.len())
+        .map(|c| rows.iter().map(|r| r[c].len()).chain([header[c].len()]).max().unwrap_or(0))
+        .collect();
+    let line = |cells: &[String]| {
+        let mut text = String::from("  ");
+        for (c, cell) in cells.iter().enumerate() {
+            if c == 0 {
+                text.push_str(&format!("{cell:<width$}", width = widths[c]));
+            } else {
+                text.push_str(&format!("  {cell:>width$}", width = widths[c]));
+            }
+        }
+        text.push('\n');
+        text
+    };
+    std::iter::once(line(header)).chain(rows.iter().map(|r| line(r))).collect()
 }
 
 fn run_sweep(args: CamSweepArgs) -> Result<u8, CliError> {

@@ -17,9 +17,6 @@ pub fn fixture(name: &str) -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(name)
 }
 
-/// Debian's libpython3.11-testsuite; `.ci/run` installs it.
-pub const CPYTHON_TEST_COPY: &str = "/usr/lib/python3.11/test/test_copy.py";
-
 pub fn stdout_of(output: &std::process::Output) -> String {
     String::from_utf8_lossy(&output.stdout).into_owned()
 }

@@ -129,7 +129,11 @@ pub(crate) fn open() -> Result<ContextId, cam_device::DeviceError> {
 }
 
 impl CamReport {
-    fn cost(&self) -> Result<cam_device::CostReport, cam_device::CostError> {
+    /// The cost model's estimate for this traffic and memo share.
+    ///
+    /// # Errors
+    /// A configuration the cost model cannot price.
+    pub fn cost(&self) -> Result<cam_device::CostReport, cam_device::CostError> {
         Ok(cam_device::CostModel::new(&self.config, self.memo_share())?.report(&self.stats))
     }
 

@@ -8,7 +8,7 @@ pub mod markdown;
 pub(crate) mod table;
 pub mod terminal;
 
-use crate::arm::{Arm, Interpreter};
+use crate::arm::{Arm, BASELINE, Interpreter};
 use crate::scheduler::{Cell, RunResults};
 use crate::stats::{self, Summary};
 use crate::verdict::{self, Comparison, Verdict, Warning};
@@ -184,25 +184,18 @@ impl Report {
     }
 }
 
-/// The arm `arms[index]` is compared with (see [`Report::from_results`]).
-/// The arm `arms[index]` is compared with: CPython variants with the CPython
+/// The arm `arms[index]` is compared with: CPython variants and peers with the CPython
 /// baseline of the same interpreter and memo, every other arm with the first.
 pub(crate) fn reference_arm(arms: &[Arm], index: usize) -> usize {
     let arm = &arms[index];
-    if arm.variant == BASELINE || !matches!(arm.interpreter, Interpreter::CPython(_)) {
+    let is_cpython_baseline = |arm: &Arm| arm.variant == BASELINE && arm.peer.is_none() && arm.defines.is_empty();
+    if is_cpython_baseline(arm) || !matches!(arm.interpreter, Interpreter::CPython(_)) {
         return 0;
     }
     arms.iter()
-        .position(|other| {
-            other.variant == BASELINE
-                && other.interpreter == arm.interpreter
-                && other.memo == arm.memo
-                && other.defines.is_empty()
-        })
+        .position(|other| is_cpython_baseline(other) && other.interpreter == arm.interpreter && other.memo == arm.memo)
         .unwrap_or(0)
 }
-
-const BASELINE: &str = "baseline";
 
 #[cfg(test)]
 mod tests {
@@ -217,9 +210,10 @@ mod tests {
             Arm::cpython("python3", "baseline", None),
             Arm::cpython("python3", "merged", None),
             Arm::cpython("python3", "memo", None).with_define("_X", "1"),
+            Arm::peer("python3", "copium"),
         ];
         let references: Vec<usize> = (0..arms.len()).map(|i| reference_arm(&arms, i)).collect();
-        assert_eq!(references, vec![0, 0, 0, 0, 3, 3]);
+        assert_eq!(references, vec![0, 0, 0, 0, 3, 3, 3]);
         // Without a CPython baseline arm, everything falls back to the first arm.
         let arms = vec![Arm::rustpython("baseline", "dict"), Arm::cpython("python3", "merged", None)];
         assert_eq!(reference_arm(&arms, 1), 0);

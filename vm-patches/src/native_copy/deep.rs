@@ -91,7 +91,9 @@ impl<'a> DeepCopier<'a> {
     /// `_deepcopy_list`.
     fn copy_list(&self, x: &rustpython_vm::Py<PyList>, memo: &Memo) -> PyResult {
         let vm = self.vm;
-        let y = vm.ctx.new_list(Vec::new());
+        // Sized for the list as it is now, so the appends below do not regrow it (it may
+        // still change length under the loop; the capacity is only a guess then).
+        let y = vm.ctx.new_list(Vec::with_capacity(x.borrow_vec().len()));
         memo.set(x.as_object().get_id(), y.clone().into(), vm)?;
         // A list iterator: re-reads the length every step, as the list may change under it.
         let mut index = 0;

@@ -23,12 +23,16 @@ use rustpython_vm::builtins::{PyDictRef, PyTypeRef};
 use rustpython_vm::class::PyClassImpl;
 use rustpython_vm::function::FuncArgs;
 use rustpython_vm::types::{Callable, Representable};
-use rustpython_vm::{Py, PyObjectRef, PyPayload, PyResult, VirtualMachine, pyclass};
+use rustpython_vm::{AsObject, Py, PyObjectRef, PyPayload, PyResult, VirtualMachine, pyclass};
 
 use copy_globals::CopyGlobals;
 use deep::DeepCopier;
 use memo::Memo;
 
+/// The instances carry an attribute dict, as Python functions do: `build` fills it the way
+/// `functools.update_wrapper` would, so code that inspects `copy.deepcopy` (its name, module,
+/// docstring, `inspect.signature` through `__wrapped__`, pickle by reference) sees copy.py's
+/// function, while calls go straight to the `Callable` slot with no attribute lookup.
 #[pyclass(module = "_copylab", name = "native_deepcopy")]
 #[derive(Debug, PyPayload)]
 pub(crate) struct NativeDeepcopy {
@@ -37,11 +41,23 @@ pub(crate) struct NativeDeepcopy {
     globals: CopyGlobals,
 }
 
-/// Builds the native deepcopy for a copy module whose globals are `globals`.
+/// The attributes `functools.update_wrapper` copies from the wrapped function (its
+/// `WRAPPER_ASSIGNMENTS` less the annotation and type-parameter ones, which copy.py's
+/// `deepcopy` does not have).
+const IDENTITY: [&str; 4] = ["__module__", "__name__", "__qualname__", "__doc__"];
+
+/// Builds the native deepcopy for a copy module whose globals are `globals`, standing in for
+/// `fallback` under its identity.
 pub(crate) fn build(fallback: PyObjectRef, globals: PyDictRef, vm: &VirtualMachine) -> PyResult {
     let globals = CopyGlobals::capture(globals, vm)?;
     let _: PyTypeRef = NativeDeepcopy::make_static_type();
-    Ok(NativeDeepcopy { fallback, globals }.into_ref(&vm.ctx).into())
+    let native: PyObjectRef = NativeDeepcopy { fallback: fallback.clone(), globals }.into_ref(&vm.ctx).into();
+    for name in IDENTITY {
+        native.set_attr(name, fallback.get_attr(name, vm)?, vm)?;
+    }
+    // What `inspect.signature` follows to read `(x, memo=None, _nil=[])`.
+    native.set_attr("__wrapped__", fallback, vm)?;
+    Ok(native)
 }
 
 impl NativeDeepcopy {
@@ -63,17 +79,14 @@ impl NativeDeepcopy {
     }
 }
 
-#[pyclass(with(Callable, Representable))]
+#[pyclass(with(Callable, Representable), flags(HAS_DICT, HAS_WEAKREF))]
 impl NativeDeepcopy {
-    #[pygetset]
-    fn __doc__(zelf: &Py<Self>, vm: &VirtualMachine) -> PyResult {
-        zelf.fallback.get_attr("__doc__", vm)
-    }
-
-    /// The Python `deepcopy` this stands in for.
-    #[pygetset]
-    fn __wrapped__(zelf: &Py<Self>) -> PyObjectRef {
-        zelf.fallback.clone()
+    /// Pickled by reference, as the Python function is: a string tells pickle to save the
+    /// global `__module__.__qualname__` (which it checks is this very object), and tells
+    /// `copy.copy`/`copy.deepcopy` that the object is its own copy.
+    #[pymethod]
+    fn __reduce__(zelf: &Py<Self>, vm: &VirtualMachine) -> PyResult {
+        zelf.as_object().get_attr("__qualname__", vm)
     }
 }
 
@@ -89,8 +102,11 @@ impl Callable for NativeDeepcopy {
     }
 }
 
+/// `<built-in function deepcopy>`: what CPython shows for a function written in C, which is
+/// what this is to a user (a Python function's repr would claim a code object it has not).
 impl Representable for NativeDeepcopy {
-    fn repr_str(_zelf: &Py<Self>, _vm: &VirtualMachine) -> PyResult<String> {
-        Ok("<copylab native deepcopy>".to_owned())
+    fn repr_str(zelf: &Py<Self>, vm: &VirtualMachine) -> PyResult<String> {
+        let name = zelf.as_object().get_attr("__name__", vm)?.str(vm)?;
+        Ok(format!("<built-in function {name}>"))
     }
 }
