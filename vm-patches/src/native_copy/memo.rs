@@ -266,3 +266,80 @@ fn absent_on_key_error(result: PyResult, vm: &VirtualMachine) -> PyResult<Option
 fn sentinel(vm: &VirtualMachine) -> PyObjectRef {
     vm.ctx.new_list(Vec::new()).into()
 }
+
+#[cfg(test)]
+mod tests {
+    use rustpython::InterpreterBuilderExt as _;
+    use rustpython_vm::{AsObject, InterpreterBuilder, PyObjectRef, VirtualMachine};
+
+    use super::{NativeMemo, SCAN_LIMIT};
+
+    fn with_vm(f: impl FnOnce(&VirtualMachine)) {
+        InterpreterBuilder::new().init_stdlib().build().enter(f);
+    }
+
+    fn int(vm: &VirtualMachine, value: i64) -> PyObjectRef {
+        vm.ctx.new_int(value).into()
+    }
+
+    /// The dict's keys, as ints, in order.
+    fn keys(dict: &rustpython_vm::Py<rustpython_vm::builtins::PyDict>, vm: &VirtualMachine) -> Vec<usize> {
+        dict.keys_vec().into_iter().map(|key| key.try_to_value::<usize>(vm).expect("int key")).collect()
+    }
+
+    #[test]
+    fn dict_has_copy_py_order_with_the_keep_alive_list_where_its_first_item_went() {
+        with_vm(|vm| {
+            let mut memo = NativeMemo::default();
+            let (a, b, c, x, y) = (int(vm, 1), int(vm, 2), int(vm, 3), int(vm, 100), int(vm, 200));
+            assert!(memo.set(10, a).is_none());
+            assert!(memo.set(20, b.clone()).is_none());
+            memo.keep_alive(x.clone());
+            assert!(memo.set(30, c).is_none());
+            memo.keep_alive(y.clone());
+            let dict = memo.into_dict(vm).unwrap();
+            let memo_id = dict.as_object().get_id();
+            assert_eq!(keys(&dict, vm), [10, 20, memo_id, 30]);
+            let kept = dict.get_item(&memo_id, vm).unwrap();
+            let kept: Vec<PyObjectRef> = kept.try_to_value(vm).unwrap();
+            assert!(kept.len() == 2 && kept[0].is(&x) && kept[1].is(&y));
+            assert!(dict.get_item(&20usize, vm).unwrap().is(&b));
+        });
+    }
+
+    #[test]
+    fn an_overwrite_keeps_its_position_and_hands_back_the_old_value() {
+        with_vm(|vm| {
+            let mut memo = NativeMemo::default();
+            let (old, new) = (int(vm, 1), int(vm, 3));
+            memo.set(10, old.clone());
+            memo.set(20, int(vm, 2));
+            let replaced = memo.set(10, new.clone()).expect("the old value comes back");
+            assert!(replaced.is(&old));
+            let dict = memo.into_dict(vm).unwrap();
+            assert_eq!(keys(&dict, vm), [10, 20]);
+            assert!(dict.get_item(&10usize, vm).unwrap().is(&new));
+        });
+    }
+
+    #[test]
+    fn the_index_built_past_the_scan_limit_finds_what_the_scan_found() {
+        with_vm(|vm| {
+            let mut memo = NativeMemo::default();
+            let count = SCAN_LIMIT * 3;
+            for id in 0..count {
+                memo.set(id * 8, int(vm, i64::try_from(id).unwrap()));
+                if id == SCAN_LIMIT / 2 {
+                    memo.keep_alive(int(vm, -1));
+                }
+            }
+            for id in 0..count {
+                let found = memo.get(id * 8).expect("stored").try_to_value::<usize>(vm).unwrap();
+                assert_eq!(found, id);
+            }
+            assert!(memo.get(7).is_none());
+            let dict = memo.into_dict(vm).unwrap();
+            assert_eq!(keys(&dict, vm).len(), count + 1, "every id and the keep-alive list");
+        });
+    }
+}
