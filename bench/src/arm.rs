@@ -1,4 +1,4 @@
-//! Arms: what is being compared (copy.py variant × memo backend × interpreter ×
+//! Arms: what is being compared (copy.py variant × memo backend × interpreter × VM build ×
 //! constant overrides).
 
 use std::path::{Path, PathBuf};
@@ -7,6 +7,9 @@ use crate::error::BenchError;
 
 /// Memo backend of plain `copy.deepcopy` (a Python dict).
 pub const DEFAULT_MEMO: &str = "dict";
+
+/// The VM build of the running copylab binary; forks are named `fork:NAME` (`copylab fork`).
+pub const STOCK_VM: &str = "stock";
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Interpreter {
@@ -24,6 +27,9 @@ pub struct Arm {
     /// Memo backend: `dict` or `cam` (RustPython only).
     pub memo: String,
     pub interpreter: Interpreter,
+    /// RustPython only: which copylab build runs the workers, [`STOCK_VM`] or `fork:NAME`.
+    /// The CLI's launcher maps it to a binary.
+    pub vm: String,
     /// Module constants of copy.py overridden for this arm, e.g. `_FASTPATH_MAX=20`.
     pub defines: Vec<(String, String)>,
     /// CPython only: the variant's copy.py, loaded as `copy` by the driver
@@ -38,6 +44,7 @@ impl Arm {
             variant: variant.to_string(),
             memo: memo.to_string(),
             interpreter: Interpreter::RustPython,
+            vm: STOCK_VM.to_string(),
             defines: Vec::new(),
             copy_py: None,
         }
@@ -48,9 +55,16 @@ impl Arm {
             variant: variant.to_string(),
             memo: DEFAULT_MEMO.to_string(),
             interpreter: Interpreter::CPython(exe.into()),
+            vm: STOCK_VM.to_string(),
             defines: Vec::new(),
             copy_py,
         }
+    }
+
+    /// The same arm run by another copylab build (`fork:alloc`).
+    pub fn with_vm(mut self, vm: &str) -> Self {
+        self.vm = vm.to_string();
+        self
     }
 
     pub fn with_define(mut self, name: &str, value: &str) -> Self {
@@ -59,8 +73,9 @@ impl Arm {
     }
 
     /// Short unique name used in tables, pyperf benchmark names and file names:
-    /// `fastpath`, `fastpath,cam`, `fastpath,_FASTPATH_MAX=20`, `baseline@python3.12`.
-    /// Parts equal to the default (dict memo, RustPython) are left out.
+    /// `fastpath`, `fastpath,cam`, `fastpath,_FASTPATH_MAX=20`, `baseline@python3.12`,
+    /// `baseline@fork:alloc`. Parts equal to the default (dict memo, RustPython, stock VM) are
+    /// left out.
     pub fn label(&self) -> String {
         let mut label = self.variant.clone();
         if self.memo != DEFAULT_MEMO {
@@ -75,6 +90,10 @@ impl Arm {
                 exe.file_name().map_or_else(|| exe.display().to_string(), |name| name.to_string_lossy().into_owned());
             label.push('@');
             label.push_str(&exe_name);
+        }
+        if self.vm != STOCK_VM {
+            label.push('@');
+            label.push_str(&self.vm);
         }
         label
     }
@@ -131,6 +150,10 @@ mod tests {
         let cpython = Arm::cpython("/usr/bin/python3.11", "merged", None);
         assert_eq!(cpython.label(), "merged@python3.11");
         assert_eq!(Arm::rustpython("a", "x/y").file_stem(), "a_x_y");
+        let fork = Arm::rustpython("baseline", "cam").with_vm("fork:alloc+threading");
+        assert_eq!(fork.label(), "baseline,cam@fork:alloc+threading");
+        assert_eq!(fork.file_stem(), "baseline_cam_fork_alloc_threading");
+        assert_eq!(Arm::rustpython("baseline", "dict").with_vm(STOCK_VM).label(), "baseline");
     }
 
     #[test]
