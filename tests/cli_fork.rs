@@ -63,6 +63,46 @@ fn unknown_sets_and_unbuilt_forks_are_usage_errors_before_any_measurement() {
         .stderr(predicate::str::contains("run `copylab fork build notbuilt` first"));
 }
 
+/// The checks the `defaults` fork must pass hold on the stock VM (and CPython), so a failure
+/// on the fork is the patch's.
+#[test]
+fn call_defaults_fixture_holds_on_stock() {
+    copylab().arg("run").arg(fixture("call_defaults.py")).assert().success().stdout("call defaults ok\n");
+}
+
+/// Builds the `defaults` fork (minutes) and runs the call-semantics checks and CPython's
+/// test_copy on it.
+#[test]
+#[ignore = "builds a second RustPython (about 6 minutes on 2 cores): COPYLAB_FORK_TESTS=1 bash .ci/run"]
+fn the_defaults_fork_keeps_call_semantics() {
+    let binary = build_fork("defaults");
+    let checks =
+        std::process::Command::new(&binary).arg("run").arg(fixture("call_defaults.py")).output().expect("runs");
+    assert!(checks.status.success(), "call_defaults.py on fork:defaults:\n{}", stderr_of(&checks));
+    assert_test_copy_passes(&binary, "fork:defaults");
+}
+
+/// `copylab fork build NAME`, returning the binary's path.
+fn build_fork(name: &str) -> String {
+    let built =
+        copylab().args(["fork", "build", name]).timeout(std::time::Duration::from_secs(3600)).output().expect("runs");
+    assert!(built.status.success(), "fork build {name} failed:\n{}", stderr_of(&built));
+    stdout_of(&built).trim().rsplit(": ").next().expect("path").to_string()
+}
+
+fn assert_test_copy_passes(binary: &str, label: &str) {
+    let test_copy = std::process::Command::new(binary)
+        .args(["run", "--variant", "merged", common::CPYTHON_TEST_COPY])
+        .env("PYTHONPATH", "/usr/lib/python3.11")
+        .output()
+        .expect("the fork binary runs");
+    assert!(
+        test_copy.status.success(),
+        "test_copy on {label} (needs Debian's libpython3.11-testsuite):\n{}",
+        stderr_of(&test_copy)
+    );
+}
+
 /// Builds the `alloc` fork (minutes) and checks it runs CPython's test_copy and benchmarks
 /// side by side with the stock binary.
 #[test]
