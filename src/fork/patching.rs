@@ -36,14 +36,19 @@ pub(crate) fn apply(
     }
     let (pristine_dir, version) = pristine::locate(source_dir, PATCHED_CRATE)?;
     let crate_dir = fork_dir.join(format!("{PATCHED_CRATE}-{version}"));
-    // Start from the pristine tree every time, so a patch is never applied twice.
-    if crate_dir.exists() {
-        std::fs::remove_dir_all(&crate_dir).map_err(|source| ForkError::Write { path: crate_dir.clone(), source })?;
+    // Patch a fresh pristine copy every time, so a patch is never applied twice, then move into
+    // the crate directory only the files whose content changed: unchanged files keep their
+    // modification times, so rebuilding an unchanged fork is a cargo no-op, not minutes.
+    let staging = fork_dir.join("staging");
+    if staging.exists() {
+        std::fs::remove_dir_all(&staging).map_err(|source| ForkError::Write { path: staging.clone(), source })?;
     }
-    pristine::copy_tree(&pristine_dir, &crate_dir)?;
+    pristine::copy_tree(&pristine_dir, &staging)?;
     for patch in &patches {
-        apply_one(patch, &crate_dir)?;
+        apply_one(patch, &staging)?;
     }
+    pristine::sync_tree(&staging, &crate_dir)?;
+    std::fs::remove_dir_all(&staging).map_err(|source| ForkError::Write { path: staging, source })?;
     Ok(AppliedFork { name: name.clone(), crate_dir: Some(crate_dir), patches, features })
 }
 

@@ -67,3 +67,48 @@ pub(crate) fn copy_tree(from: &Path, to: &Path) -> Result<(), ForkError> {
     }
     Ok(())
 }
+
+/// Makes `to` hold the files of `from`, writing only those whose content differs (patches only
+/// change files, never add or remove them, so nothing needs deleting).
+pub(crate) fn sync_tree(from: &Path, to: &Path) -> Result<(), ForkError> {
+    std::fs::create_dir_all(to).map_err(|source| ForkError::Write { path: to.to_path_buf(), source })?;
+    let entries = std::fs::read_dir(from).map_err(|source| ForkError::Read { path: from.to_path_buf(), source })?;
+    for entry in entries {
+        let entry = entry.map_err(|source| ForkError::Read { path: from.to_path_buf(), source })?;
+        let (source_path, target_path) = (entry.path(), to.join(entry.file_name()));
+        if source_path.is_dir() {
+            sync_tree(&source_path, &target_path)?;
+            continue;
+        }
+        let wanted =
+            std::fs::read(&source_path).map_err(|source| ForkError::Read { path: source_path.clone(), source })?;
+        if std::fs::read(&target_path).is_ok_and(|present| present == wanted) {
+            continue;
+        }
+        std::fs::write(&target_path, wanted)
+            .map_err(|source| ForkError::Write { path: target_path.clone(), source })?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sync_writes_only_changed_files() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let (from, to) = (dir.path().join("from"), dir.path().join("to"));
+        std::fs::create_dir_all(from.join("src")).expect("mkdir");
+        std::fs::write(from.join("src/same.rs"), "same").expect("write");
+        std::fs::write(from.join("src/changed.rs"), "new").expect("write");
+        sync_tree(&from, &to).expect("first sync");
+        std::fs::write(to.join("src/changed.rs"), "old").expect("write");
+        let same_before = std::fs::metadata(to.join("src/same.rs")).and_then(|m| m.modified()).expect("mtime");
+        std::thread::sleep(std::time::Duration::from_millis(20));
+        sync_tree(&from, &to).expect("second sync");
+        let same_after = std::fs::metadata(to.join("src/same.rs")).and_then(|m| m.modified()).expect("mtime");
+        assert_eq!(same_before, same_after, "an unchanged file is not rewritten");
+        assert_eq!(std::fs::read_to_string(to.join("src/changed.rs")).expect("read"), "new");
+    }
+}
