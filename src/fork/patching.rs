@@ -38,7 +38,8 @@ pub(crate) fn apply(
     let crate_dir = fork_dir.join(format!("{PATCHED_CRATE}-{version}"));
     // Patch a fresh pristine copy every time, so a patch is never applied twice, then move into
     // the crate directory only the files whose content changed: unchanged files keep their
-    // modification times, so rebuilding an unchanged fork is a cargo no-op, not minutes.
+    // modification times, so cargo does not take them for edits (docs/vm-patches.md says why
+    // rustpython-vm's build script still reruns on every fork build).
     let staging = fork_dir.join("staging");
     if staging.exists() {
         std::fs::remove_dir_all(&staging).map_err(|source| ForkError::Write { path: staging.clone(), source })?;
