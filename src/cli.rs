@@ -62,10 +62,11 @@ pub(crate) enum Command {
         copylab bench --variants fastpath,merged --workloads trio,structures --json run.json\n  \
         copylab bench --variants fastpath --python python3 --markdown table.md\n  \
         copylab bench --variants native --python python3 --peer copium --reference copium@python3\n  \
+        copylab bench --variants baseline,merged --vm stock,fork:alloc --workloads trio\n  \
         copylab bench compare before.json after.json\n  \
         copylab bench --script my_pyperf_bench.py --variants merged --python python3 --fast\n  \
         copylab bench sweep --variant fastpath --define _FASTPATH_MAX=1,5,20,100 --svg sweep.svg")]
-    Bench(BenchArgs),
+    Bench(Box<BenchArgs>),
     /// The emulated CAM memo device: block diagram and capacity sweep
     #[command(after_help = "Examples:\n  \
         copylab cam diagram --format svg -o cam.svg\n  \
@@ -81,6 +82,13 @@ pub(crate) enum Command {
         copylab variants show baseline\n  \
         copylab variants diff fastpath")]
     Variants(VariantsArgs),
+    /// Build copylab against a patched rustpython-vm (patch sets of vm-patches/patches/)
+    #[command(after_help = "Examples:\n  \
+        copylab fork list\n  \
+        copylab fork apply alloc\n  \
+        copylab fork build alloc threading\n  \
+        copylab bench --vm stock,fork:alloc,fork:threading --fast")]
+    Fork(crate::commands::fork::ForkArgs),
 }
 
 /// Which copy.py the interpreter installs as `copy`.
@@ -216,6 +224,10 @@ fn parse_memo(name: &str) -> Result<MemoKind, String> {
         .map_err(|_| format!("unknown memo backend `{name}`; valid backends: dict, cam"))
 }
 
+fn parse_vm(name: &str) -> Result<crate::fork::Vm, String> {
+    crate::fork::Vm::parse(name).map_err(|err| err.to_string())
+}
+
 fn parse_variant(name: &str) -> Result<&'static Variant, String> {
     copylab_stdlib_copy::find(name).map_err(|err| err.to_string())
 }
@@ -268,6 +280,10 @@ pub(crate) struct BenchRunArgs {
     /// Memo backends to compare (comma-separated)
     #[arg(long, value_name = "LIST", value_delimiter = ',', default_value = "dict", value_parser = parse_memo)]
     pub(crate) memo: Vec<MemoKind>,
+    /// copylab builds to compare (comma-separated): stock (this binary) and forks fork:NAME
+    /// built by `copylab fork build NAME`; the first one's baseline is the reference
+    #[arg(long, value_name = "LIST", value_delimiter = ',', default_value = "stock", value_parser = parse_vm, conflicts_with = "script")]
+    pub(crate) vm: Vec<crate::fork::Vm>,
     #[command(flatten)]
     pub(crate) workloads: WorkloadArgs,
     #[command(flatten)]

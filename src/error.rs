@@ -2,6 +2,8 @@ use copylab_bench::BenchError;
 use copylab_stdlib_copy::{CopySourceError, DefineError};
 use copylab_vm::{CommandLineError, HostError, ProgramError};
 
+use crate::fork::ForkError;
+
 /// Everything a subcommand can fail with, and the exit status each gets: 2 for what the
 /// user typed (as clap and CPython do), 1 for failures while running.
 #[derive(Debug, thiserror::Error)]
@@ -32,6 +34,8 @@ pub(crate) enum CliError {
         #[source]
         source: std::io::Error,
     },
+    #[error(transparent)]
+    Fork(#[from] ForkError),
     #[error("cannot start the interpreter thread: {0}")]
     Thread(#[source] std::io::Error),
 }
@@ -43,6 +47,8 @@ impl CliError {
             Self::Program(err) => err.exit_code(),
             Self::Host(HostError::CopySyntax { .. } | HostError::NotFound(_) | HostError::CamConfig(_)) => 2,
             Self::Bench(err) if err.is_usage() => 2,
+            Self::Fork(ForkError::BadName { .. } | ForkError::BadVm { .. } | ForkError::UnknownPatchSet { .. }) => 2,
+            Self::Fork(_) => 1,
             Self::Host(_) | Self::Thread(_) | Self::Bench(_) | Self::Launcher { .. } => 1,
         }
     }

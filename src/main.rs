@@ -4,6 +4,7 @@
 mod cli;
 mod commands;
 mod error;
+mod fork;
 mod output;
 mod render;
 

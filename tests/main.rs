@@ -7,6 +7,7 @@ mod bench;
 mod conformance;
 mod copy_selection;
 mod differential;
+mod fork;
 mod inspect;
 mod memo_cam;
 mod native_variant;

@@ -1,4 +1,4 @@
-//! Arms: what is being compared (copy.py variant × memo backend × interpreter ×
+//! Arms: what is being compared (copy.py variant × memo backend × interpreter × VM build ×
 //! constant overrides).
 
 use std::path::{Path, PathBuf};
@@ -10,6 +10,9 @@ pub const DEFAULT_MEMO: &str = "dict";
 
 /// The unmodified copy.py, the reference variant.
 pub(crate) const BASELINE: &str = "baseline";
+
+/// The VM build of the running copylab binary; forks are named `fork:NAME` (`copylab fork`).
+pub const STOCK_VM: &str = "stock";
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Interpreter {
@@ -27,6 +30,9 @@ pub struct Arm {
     /// Memo backend: `dict` or `cam` (RustPython only).
     pub memo: String,
     pub interpreter: Interpreter,
+    /// RustPython only: which copylab build runs the workers, [`STOCK_VM`] or `fork:NAME`.
+    /// The CLI's launcher maps it to a binary.
+    pub vm: String,
     /// Module constants of copy.py overridden for this arm, e.g. `_FASTPATH_MAX=20`.
     pub defines: Vec<(String, String)>,
     /// CPython only: the variant's copy.py, loaded as `copy` by the driver
@@ -44,6 +50,7 @@ impl Arm {
             variant: variant.to_string(),
             memo: memo.to_string(),
             interpreter: Interpreter::RustPython,
+            vm: STOCK_VM.to_string(),
             defines: Vec::new(),
             copy_py: None,
             peer: None,
@@ -55,6 +62,7 @@ impl Arm {
             variant: variant.to_string(),
             memo: DEFAULT_MEMO.to_string(),
             interpreter: Interpreter::CPython(exe.into()),
+            vm: STOCK_VM.to_string(),
             defines: Vec::new(),
             copy_py,
             peer: None,
@@ -66,6 +74,12 @@ impl Arm {
         Arm { peer: Some(module.to_string()), ..Arm::cpython(exe, BASELINE, None) }
     }
 
+    /// The same arm run by another copylab build (`fork:alloc`).
+    pub fn with_vm(mut self, vm: &str) -> Self {
+        self.vm = vm.to_string();
+        self
+    }
+
     pub fn with_define(mut self, name: &str, value: &str) -> Self {
         self.defines.push((name.to_string(), value.to_string()));
         self
@@ -73,8 +87,8 @@ impl Arm {
 
     /// Short unique name used in tables, pyperf benchmark names and file names:
     /// `fastpath`, `fastpath,cam`, `fastpath,_FASTPATH_MAX=20`, `baseline@python3.12`,
-    /// `copium@python3` (a peer names the module instead of the variant).
-    /// Parts equal to the default (dict memo, RustPython) are left out.
+    /// `copium@python3` (a peer names the module instead of the variant), `baseline@fork:alloc`.
+    /// Parts equal to the default (dict memo, RustPython, stock VM) are left out.
     pub fn label(&self) -> String {
         let mut label = self.peer.clone().unwrap_or_else(|| self.variant.clone());
         if self.memo != DEFAULT_MEMO {
@@ -89,6 +103,10 @@ impl Arm {
                 exe.file_name().map_or_else(|| exe.display().to_string(), |name| name.to_string_lossy().into_owned());
             label.push('@');
             label.push_str(&exe_name);
+        }
+        if self.vm != STOCK_VM {
+            label.push('@');
+            label.push_str(&self.vm);
         }
         label
     }
@@ -139,6 +157,10 @@ mod tests {
         assert_eq!(cpython.label(), "merged@python3.11");
         assert_eq!(Arm::peer("/usr/bin/python3", "copium").label(), "copium@python3");
         assert_eq!(Arm::rustpython("a", "x/y").file_stem(), "a_x_y");
+        let fork = Arm::rustpython("baseline", "cam").with_vm("fork:alloc+threading");
+        assert_eq!(fork.label(), "baseline,cam@fork:alloc+threading");
+        assert_eq!(fork.file_stem(), "baseline_cam_fork_alloc_threading");
+        assert_eq!(Arm::rustpython("baseline", "dict").with_vm(STOCK_VM).label(), "baseline");
     }
 
     #[test]

@@ -77,7 +77,7 @@ pub mod verdict;
 mod workload;
 mod write;
 
-pub use arm::{Arm, DEFAULT_MEMO, Interpreter, parse_define};
+pub use arm::{Arm, DEFAULT_MEMO, Interpreter, STOCK_VM, parse_define};
 pub use error::BenchError;
 pub use launcher::{ByInterpreter, CPythonLauncher, Job, Launcher, Mode, WorkerOutput, run_worker_command};
 pub use plan::{Plan, Preset, Settings, Step};

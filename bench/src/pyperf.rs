@@ -108,6 +108,7 @@ fn arm_metadata(arm: &Arm) -> Metadata {
     metadata.insert("copylab_arm".into(), json!(arm.label()));
     metadata.insert("copylab_variant".into(), json!(arm.variant));
     metadata.insert("copylab_memo".into(), json!(arm.memo));
+    metadata.insert("copylab_vm".into(), json!(arm.vm));
     let interpreter = match &arm.interpreter {
         Interpreter::RustPython => "copylab-rustpython".to_string(),
         Interpreter::CPython(exe) => exe.display().to_string(),

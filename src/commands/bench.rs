@@ -64,9 +64,12 @@ pub(super) fn plan_arms(args: &BenchRunArgs, files: &BenchFiles) -> Result<Vec<A
     let variants = with_baseline_first(&args.variants);
     check_defines_are_declared(&args.defines, &variants)?;
     let mut arms = Vec::new();
-    for memo in &args.memo {
-        for variant in &variants {
-            arms.push(with_defines(Arm::rustpython(variant.name, memo.name()), variant, &args.defines));
+    for vm in &args.vm {
+        for memo in &args.memo {
+            for variant in &variants {
+                let arm = Arm::rustpython(variant.name, memo.name()).with_vm(&vm.label());
+                arms.push(with_defines(arm, variant, &args.defines));
+            }
         }
     }
     if let Some(exe) = &args.python {
@@ -121,20 +124,40 @@ fn compare(first: &Path, second: &Path) -> Result<u8, CliError> {
 }
 
 fn execute(plan: &Plan, files: &BenchFiles) -> Result<RunResults, CliError> {
-    let worker_exe =
-        std::env::current_exe().map_err(|source| BenchError::Spawn { program: PathBuf::from("copylab"), source })?;
-    let launcher = ByInterpreter { rustpython: RustPythonLauncher { exe: worker_exe } };
+    let launcher = ByInterpreter { rustpython: RustPythonLauncher::for_arms(&plan.arms)? };
     Ok(run_plan(plan, files.driver(), &launcher, &mut StderrProgress::new())?)
 }
 
-/// Runs a job in `copylab worker`: a fresh process and interpreter with the arm's copy.py.
+/// Runs a job in `copylab worker`: a fresh process and interpreter with the arm's copy.py,
+/// started from the binary of the arm's VM (this one for `stock`, a fork's for `fork:NAME`).
 struct RustPythonLauncher {
-    exe: PathBuf,
+    /// (arm VM label, binary) for every VM of the plan.
+    binaries: Vec<(String, PathBuf)>,
+}
+
+impl RustPythonLauncher {
+    /// Resolves every VM of `arms` before anything runs, so a fork that is not built fails at
+    /// once rather than after minutes of measuring the other arms.
+    fn for_arms(arms: &[Arm]) -> Result<Self, CliError> {
+        let stock = std::env::current_exe()
+            .map_err(|source| BenchError::Spawn { program: PathBuf::from("copylab"), source })?;
+        let mut binaries: Vec<(String, PathBuf)> = Vec::new();
+        for arm in arms {
+            if !binaries.iter().any(|(vm, _)| *vm == arm.vm) {
+                let binary = crate::fork::Vm::parse(&arm.vm)?.binary(&stock, &crate::fork::fork_root())?;
+                binaries.push((arm.vm.clone(), binary));
+            }
+        }
+        Ok(RustPythonLauncher { binaries })
+    }
 }
 
 impl Launcher for RustPythonLauncher {
     fn run(&self, job: &Job) -> Result<WorkerOutput, BenchError> {
-        let mut command = Command::new(&self.exe);
+        let exe = self.binaries.iter().find(|(vm, _)| *vm == job.arm.vm).map(|(_, exe)| exe).ok_or_else(|| {
+            BenchError::InvalidPlan(format!("no copylab binary for VM '{}' of {}", job.arm.vm, job.arm.label()))
+        })?;
+        let mut command = Command::new(exe);
         command.args(["worker", "--variant", &job.arm.variant, "--memo", &job.arm.memo]);
         // The host rewrites the constants in the source, so no --define goes to the driver.
         for (name, value) in &job.arm.defines {

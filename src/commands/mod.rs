@@ -3,6 +3,7 @@ mod bench;
 mod bench_script;
 mod cam;
 mod dis;
+pub(crate) mod fork;
 pub(crate) mod profile;
 mod python_launcher;
 mod run;
@@ -26,10 +27,11 @@ pub(crate) fn dispatch(cli: Cli) -> Result<u8, CliError> {
         Command::Ast(args) => ast::ast(args),
         Command::Trace(args) => trace::trace(args),
         Command::Profile(args) => profile::profile(args),
-        Command::Bench(args) => bench::bench(args),
+        Command::Bench(args) => bench::bench(*args),
         Command::Cam(args) => cam::cam(args),
         Command::Worker(args) => run::run(args),
         Command::Variants(args) => variants::variants(args),
+        Command::Fork(args) => fork::fork(args),
     }
 }
 

@@ -13,6 +13,9 @@ pub fn copylab() -> Command {
     cmd
 }
 
+/// Debian's libpython3.11-testsuite test_copy; `.ci/run` installs it.
+pub const CPYTHON_TEST_COPY: &str = "/usr/lib/python3.11/test/test_copy.py";
+
 pub fn fixture(name: &str) -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(name)
 }

@@ -9,13 +9,15 @@
 //! builtins and in non-copy.py Python code called from a line counts for that line), and,
 //! for the flame graph, to the whole Python stack at that moment.
 
-use std::cell::RefCell;
 use std::collections::{BTreeMap, HashMap};
 use std::path::PathBuf;
-use std::rc::Rc;
 use std::time::Instant;
 
+// RustPython's own Rc and lock: Rc and a cell lock in the lean build, Arc and a mutex with its
+// `threading` feature (the `threading` fork), where a native function's state must be Send + Sync.
 use rustpython_vm::builtins::{PyCode, PyStrInterned, PyStrRef};
+use rustpython_vm::common::lock::PyMutex;
+use rustpython_vm::common::rc::PyRc;
 use rustpython_vm::frame::FrameObject;
 use rustpython_vm::{AsObject, Py, PyObjectRef, PyRef, PyResult, VirtualMachine};
 
@@ -70,10 +72,10 @@ impl Host {
     pub fn profile(&self, target: &ProfileTarget, flame: bool) -> Result<Profile, HostError> {
         self.enter(|vm| {
             let origin = copy_origin(vm)?;
-            let recorder = Rc::new(RefCell::new(Recorder::new(vm.ctx.intern_str(origin.as_str()), flame)));
+            let recorder = PyRc::new(PyMutex::new(Recorder::new(vm.ctx.intern_str(origin.as_str()), flame)));
             let tracer = native_tracer(vm, &recorder);
             let run = run_target(vm, target, Some(tracer), false);
-            let stats = recorder.borrow_mut().finish();
+            let stats = recorder.lock().finish();
             let run = run?;
             Ok(Profile { lines: stats.lines, events: stats.events, folded: stats.folded, run })
         })
@@ -176,16 +178,16 @@ fn measured(vm: &VirtualMachine, result: PyResult, loops: u32) -> PyResult<Outco
 
 /// A Python-callable trace function that feeds `recorder`; it returns itself for the frames
 /// it wants local events from, as `sys.settrace` expects.
-fn native_tracer(vm: &VirtualMachine, recorder: &Rc<RefCell<Recorder>>) -> PyObjectRef {
-    let shared = Rc::clone(recorder);
+fn native_tracer(vm: &VirtualMachine, recorder: &PyRc<PyMutex<Recorder>>) -> PyObjectRef {
+    let shared = PyRc::clone(recorder);
     let function = vm.new_function(
         "copylab_profiler",
         move |frame: PyRef<FrameObject>, event: PyStrRef, _arg: PyObjectRef, vm: &VirtualMachine| -> PyObjectRef {
-            shared.borrow_mut().on_event(&frame, event.as_wtf8().as_bytes(), vm)
+            shared.lock().on_event(&frame, event.as_wtf8().as_bytes(), vm)
         },
     );
     let tracer: PyObjectRef = function.into();
-    recorder.borrow_mut().tracer = Some(tracer.clone());
+    recorder.lock().tracer = Some(tracer.clone());
     tracer
 }
 

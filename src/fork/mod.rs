@@ -1,0 +1,142 @@
+//! Fork builds: a second copylab binary linked against a patched `rustpython-vm`.
+//!
+//! A fork is named by its patch sets joined with `+` (`alloc`, `alloc+threading`). Each set is a
+//! directory of `vm-patches/patches/` holding unified diffs against the pristine
+//! `rustpython-vm` 0.6.0 (one file per patch, applied in name order) and optionally a `features`
+//! file of cargo features for the build. [`apply`] copies the pristine crate out of cargo's
+//! registry and patches it; [`build`] then compiles copylab against it in a generated workspace
+//! under `target/fork/`, leaving the committed Cargo.lock untouched.
+
+mod cargo_build;
+mod error;
+mod lockfile;
+mod patch_set;
+mod patching;
+mod pristine;
+mod workspace;
+
+use std::path::{Path, PathBuf};
+
+pub(crate) use cargo_build::build;
+pub(crate) use error::ForkError;
+pub(crate) use patch_set::{PatchSet, list_patch_sets};
+pub(crate) use patching::{AppliedFork, apply};
+
+/// The crate the patches apply to, at the version the committed Cargo.lock pins.
+pub(crate) const PATCHED_CRATE: &str = "rustpython-vm";
+
+/// The copylab source tree this binary was built from. A fork binary is compiled in a generated
+/// workspace, so its build passes the real tree in `COPYLAB_SOURCE_DIR` (see `cargo_build`).
+pub(crate) fn source_dir() -> PathBuf {
+    PathBuf::from(option_env!("COPYLAB_SOURCE_DIR").unwrap_or(env!("CARGO_MANIFEST_DIR")))
+}
+
+/// Where patch sets live: `vm-patches/patches/` of the source tree.
+pub(crate) fn default_patches_dir() -> PathBuf {
+    source_dir().join("vm-patches/patches")
+}
+
+/// Everything fork builds write goes under here (inside the ignored `target/`).
+pub(crate) fn fork_root() -> PathBuf {
+    source_dir().join("target/fork")
+}
+
+/// A fork's name: its patch sets in the order given, e.g. `alloc+threading`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct ForkName {
+    pub(crate) sets: Vec<String>,
+}
+
+impl ForkName {
+    /// Parses `alloc+threading`; every part must be a plain directory name.
+    pub(crate) fn parse(input: &str) -> Result<Self, ForkError> {
+        let sets: Vec<String> = input.split('+').map(str::trim).map(str::to_string).collect();
+        let valid =
+            |set: &String| !set.is_empty() && set.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
+        if !sets.iter().all(valid) {
+            return Err(ForkError::BadName { input: input.to_string() });
+        }
+        Ok(ForkName { sets })
+    }
+
+    pub(crate) fn as_string(&self) -> String {
+        self.sets.join("+")
+    }
+
+    /// The directory of this fork's copied crate, generated workspace and binary.
+    pub(crate) fn dir(&self, fork_root: &Path) -> PathBuf {
+        fork_root.join(self.as_string())
+    }
+
+    /// The fork's copylab binary, as [`build`] leaves it.
+    pub(crate) fn binary(&self, fork_root: &Path) -> PathBuf {
+        self.dir(fork_root).join("copylab")
+    }
+}
+
+/// The copylab build a benchmark arm runs on: this binary, or a fork built by [`build`].
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) enum Vm {
+    Stock,
+    Fork(ForkName),
+}
+
+impl Vm {
+    /// `stock` or `fork:NAME`.
+    pub(crate) fn parse(input: &str) -> Result<Self, ForkError> {
+        match input.trim() {
+            "stock" => Ok(Vm::Stock),
+            other => match other.strip_prefix("fork:") {
+                Some(name) => Ok(Vm::Fork(ForkName::parse(name)?)),
+                None => Err(ForkError::BadVm { input: input.to_string() }),
+            },
+        }
+    }
+
+    /// The spelling [`Vm::parse`] reads, used as the arm's `vm`.
+    pub(crate) fn label(&self) -> String {
+        match self {
+            Vm::Stock => copylab_bench::STOCK_VM.to_string(),
+            Vm::Fork(name) => format!("fork:{}", name.as_string()),
+        }
+    }
+
+    /// The binary that runs this VM's workers: `stock_exe`, or the fork's, which must be built.
+    pub(crate) fn binary(&self, stock_exe: &Path, fork_root: &Path) -> Result<PathBuf, ForkError> {
+        match self {
+            Vm::Stock => Ok(stock_exe.to_path_buf()),
+            Vm::Fork(name) => {
+                let binary = name.binary(fork_root);
+                if binary.is_file() { Ok(binary) } else { Err(ForkError::NotBuilt { name: name.as_string(), binary }) }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn vms_are_stock_or_a_built_fork() {
+        assert_eq!(Vm::parse("stock").expect("stock"), Vm::Stock);
+        let fork = Vm::parse("fork:alloc+threading").expect("fork");
+        assert_eq!(fork.label(), "fork:alloc+threading");
+        assert!(matches!(Vm::parse("alloc"), Err(ForkError::BadVm { .. })));
+        assert!(matches!(Vm::parse("fork:"), Err(ForkError::BadName { .. })));
+        let dir = tempfile::tempdir().expect("tempdir");
+        let err = fork.binary(Path::new("/bin/true"), dir.path()).expect_err("not built");
+        assert!(err.to_string().contains("copylab fork build alloc+threading"), "{err}");
+        assert_eq!(Vm::Stock.binary(Path::new("/bin/true"), dir.path()).expect("stock"), Path::new("/bin/true"));
+    }
+
+    #[test]
+    fn names_are_sets_joined_by_plus() {
+        let name = ForkName::parse("alloc+threading").expect("valid");
+        assert_eq!(name.sets, ["alloc", "threading"]);
+        assert_eq!(name.binary(Path::new("/f")), Path::new("/f/alloc+threading/copylab"));
+        for bad in ["", "alloc+", "../x", "a b"] {
+            assert!(matches!(ForkName::parse(bad), Err(ForkError::BadName { .. })), "{bad:?}");
+        }
+    }
+}
