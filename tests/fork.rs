@@ -106,24 +106,8 @@ fn assert_test_copy_passes(binary: &str, label: &str) {
 #[test]
 #[ignore = "builds a second RustPython (about 10 minutes on 2 cores): COPYLAB_FORK_TESTS=1 bash .ci/run"]
 fn the_alloc_fork_builds_passes_test_copy_and_benches_against_stock() {
-    let built = copylab()
-        .args(["fork", "build", "alloc"])
-        .timeout(std::time::Duration::from_secs(3600))
-        .output()
-        .expect("runs");
-    assert!(built.status.success(), "fork build alloc failed:\n{}", stderr_of(&built));
-    let binary = stdout_of(&built).trim().rsplit(": ").next().expect("path").to_string();
-
-    let test_copy = std::process::Command::new(&binary)
-        .args(["run", "--variant", "merged", crate::common::CPYTHON_TEST_COPY])
-        .env("PYTHONPATH", "/usr/lib/python3.11")
-        .output()
-        .expect("the fork binary runs");
-    assert!(
-        test_copy.status.success(),
-        "test_copy on fork:alloc (needs Debian's libpython3.11-testsuite):\n{}",
-        stderr_of(&test_copy)
-    );
+    let binary = build_fork("alloc");
+    assert_test_copy_passes(&binary, "fork:alloc");
 
     let bench = copylab()
         .args(["bench", "--fast", "--variants", "baseline", "--workloads", "deepcopy", "--vm", "stock,fork:alloc"])

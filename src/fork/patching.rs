@@ -44,7 +44,7 @@ pub(crate) fn apply(
     if staging.exists() {
         std::fs::remove_dir_all(&staging).map_err(|source| ForkError::Write { path: staging.clone(), source })?;
     }
-    pristine::copy_tree(&pristine_dir, &staging)?;
+    pristine::sync_tree(&pristine_dir, &staging)?;
     for patch in &patches {
         apply_one(patch, &staging)?;
     }

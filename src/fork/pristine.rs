@@ -51,24 +51,8 @@ pub(crate) fn cargo_failed(command: &Command, status: &str, stderr: &str) -> For
     ForkError::Cargo { command: words.join(" "), status: status.to_string(), stderr: stderr.trim_end().to_string() }
 }
 
-/// Copies the directory tree `from` to `to` (which must not exist yet).
-pub(crate) fn copy_tree(from: &Path, to: &Path) -> Result<(), ForkError> {
-    std::fs::create_dir_all(to).map_err(|source| ForkError::Write { path: to.to_path_buf(), source })?;
-    let entries = std::fs::read_dir(from).map_err(|source| ForkError::Read { path: from.to_path_buf(), source })?;
-    for entry in entries {
-        let entry = entry.map_err(|source| ForkError::Read { path: from.to_path_buf(), source })?;
-        let (source_path, target_path) = (entry.path(), to.join(entry.file_name()));
-        if source_path.is_dir() {
-            copy_tree(&source_path, &target_path)?;
-        } else {
-            std::fs::copy(&source_path, &target_path)
-                .map_err(|source| ForkError::Write { path: target_path.clone(), source })?;
-        }
-    }
-    Ok(())
-}
-
-/// Makes `to` hold the files of `from`, writing only those whose content differs (patches only
+/// Makes `to` hold the files of `from` (a plain copy when `to` does not exist yet), writing only
+/// those whose content differs (patches only
 /// change files, never add or remove them, so nothing needs deleting).
 pub(crate) fn sync_tree(from: &Path, to: &Path) -> Result<(), ForkError> {
     std::fs::create_dir_all(to).map_err(|source| ForkError::Write { path: to.to_path_buf(), source })?;
