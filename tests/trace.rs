@@ -302,3 +302,21 @@ fn nested_list_trace_snapshot() {
     assert!(out.status.success(), "{}", stderr_of(&out));
     insta::assert_snapshot!("trace_nested_list", mask_addresses(&stdout_of(&out)));
 }
+
+/// Every variant's trace of the same value, as a user reads it: a patch that renames what the
+/// step tracer keys on (stdlib-copy/src/trace_spelling.rs) shows up here as a changed trace.
+#[test]
+fn variant_traces_snapshot() {
+    for variant in ["binding", "fastpath", "memo", "merged"] {
+        let out = trace(&[
+            "--variant",
+            variant,
+            "-c",
+            "class Point:\n    def __init__(self):\n        self.at = [1, 2]",
+            "--expr",
+            "[Point(), (1, [2]), {'k': [3]}]",
+        ]);
+        assert!(out.status.success(), "{variant}: {}", stderr_of(&out));
+        insta::assert_snapshot!(format!("trace_{variant}"), mask_addresses(&stdout_of(&out)));
+    }
+}

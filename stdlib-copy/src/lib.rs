@@ -13,8 +13,10 @@ mod define;
 mod error;
 mod registry;
 mod source;
+mod trace_spelling;
 
 pub use define::{Define, Tunable, split_name_value, tunables};
 pub use error::{CopySourceError, DefineError, UnknownVariant};
 pub use registry::{Variant, baseline, find, upstream_path, variants};
 pub use source::CopySource;
+pub use trace_spelling::TraceSpelling;

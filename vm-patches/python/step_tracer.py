@@ -22,7 +22,7 @@ class ExprError(Exception):
     """--expr cannot be compiled (args[0] == 'syntax') or raised (args[0] == 'raised')."""
 
 
-def trace_expr(expr, setup, globals, baseline_source, max_steps, as_json):
+def trace_expr(expr, setup, globals, patch, max_steps, as_json):
     """Deep-copies the value of `expr` (evaluated after the `setup` code, both untraced)."""
     if setup is not None:
         _, error = run_code(setup, globals, None, False)
@@ -46,21 +46,25 @@ def trace_expr(expr, setup, globals, baseline_source, max_steps, as_json):
         # recorder in place for a native deepcopy.
         return eval(call, {"deepcopy": copy.deepcopy, "value": value})
 
-    return _trace(run, baseline_source, max_steps, as_json)
+    return _trace(run, patch, max_steps, as_json)
 
 
-def trace_code(code, globals, baseline_source, max_steps, as_json):
+def trace_code(code, globals, patch, max_steps, as_json):
     """Runs a program as __main__ and traces every deepcopy call it makes."""
-    return _trace(lambda: exec(code, globals), baseline_source, max_steps, as_json)
+    return _trace(lambda: exec(code, globals), patch, max_steps, as_json)
 
 
-def _trace(run, baseline_source, max_steps, as_json):
+def _trace(run, patch, max_steps, as_json):
+    """`patch` is what the variant registry says of the installed copy.py: `changed` (its
+    patch's lines) and `spellings` ([(statement, rule name, role or None)]), or, for a user's
+    own copy.py, `baseline` (the source to diff it against)."""
     import _copylab
     import copy
 
     origin = _copylab.copy_origin
     source = _source_of(copy, origin)
-    tracer = StepTracer(origin, SourceMap(source, baseline_source), max_steps)
+    spellings = {_canonical(statement): (rule, role) for statement, rule, role in patch.get("spellings", ())}
+    tracer = StepTracer(origin, SourceMap(source, patch), spellings, max_steps)
     recorder = NativeCalls.install(copy, tracer)
     try:
         _, error = _run_traced(run, tracer.global_trace, False)
@@ -88,12 +92,14 @@ class SourceMap:
     """copy.py's statements: line -> (first line, code text without comments), and which
     statements differ from the baseline copy.py, with their trailing comment."""
 
-    def __init__(self, source, baseline_source):
+    def __init__(self, source, patch):
         self.lines = source.splitlines()
         self.statement = {}
         self.comment = {}
         self._parse(source)
-        self.changed = set()
+        # A variant's patch says which lines it changed; a user's copy.py is diffed.
+        self.changed = set(patch.get("changed", ()))
+        baseline_source = patch.get("baseline")
         if baseline_source is not None and baseline_source != source:
             matcher = difflib.SequenceMatcher(None, baseline_source.splitlines(), self.lines, autojunk=False)
             for tag, _, _, j1, j2 in matcher.get_opcodes():
@@ -300,9 +306,11 @@ class NativeCalls:
 
 
 class StepTracer:
-    def __init__(self, origin, smap, max_steps):
+    def __init__(self, origin, smap, spellings, max_steps):
         self.origin = origin
         self.smap = smap
+        # The installed variant's own spellings of steps: canonical statement -> (rule, role).
+        self.spellings = spellings
         self.max_steps = max_steps
         self.steps = []
         self.dropped = 0
@@ -383,7 +391,7 @@ class StepTracer:
         parent = self._state_of_frame(caller)
         if parent is not None:
             line = caller.f_lineno
-            role = _role(parent, self.smap.of(line)[1])
+            role = self._role(parent, self.smap.of(line)[1])
             parent.calls_in_stmt += 1
         elif caller is not None:
             where = f"{caller.f_code.co_filename}:{caller.f_lineno}"
@@ -487,11 +495,27 @@ class StepTracer:
     def _rule(self, function, start, text):
         key = (function, start)
         if key not in self.rule_cache:
-            self.rule_cache[key] = next(
-                (rule for rule in RULES if (rule[0] is None or function in rule[0]) and rule[1].fullmatch(text)),
-                None,
-            )
+            spelled = self.spellings.get(text)
+            if spelled is not None:
+                rule = RULES_BY_NAME[spelled[0]]
+                found = rule if rule[0] is None or function in rule[0] else None
+            else:
+                found = next(
+                    (
+                        rule
+                        for rule in RULES
+                        if rule[1] is not None and (rule[0] is None or function in rule[0]) and rule[1].fullmatch(text)
+                    ),
+                    None,
+                )
+            self.rule_cache[key] = found
         return self.rule_cache[key]
+
+    def _role(self, parent, text):
+        spelled = self.spellings.get(text)
+        if spelled is not None and spelled[1] is not None:
+            return spelled[1]
+        return _role(parent, text)
 
     def emit(self, state, line, kind, text, fields, marked=True):
         start = self.smap.of(line)[0]
@@ -566,7 +590,6 @@ def _roles():
         (r"y\[deepcopy\(key, memo\)\] = deepcopy\(value, memo\)", ("dict value", "dict key")),
         (r"y = \[deepcopy\(a, memo\) for a in x\]", "tuple item"),
         (r"args = \(deepcopy\(arg, memo\) for arg in args\)", "reduce arg"),
-        (r"copied\.append\(.*deepcopy\(a, memo\)\)", "reduce arg"),
         (r"state = deepcopy\(state, memo\)", "state"),
         (r"item = deepcopy\(item, memo\)", "listiter item"),
         (r"key = deepcopy\(key, memo\)", "dictiter key"),
@@ -784,34 +807,41 @@ def _tuple_atoms(ctx):
 _DEEPCOPY = ("deepcopy",)
 _TUPLE = ("_deepcopy_tuple",)
 
-RULES = [(functions, re.compile(pattern), start, end) for functions, pattern, start, end in [
-    (_DEEPCOPY, r"return x", _atomic_return, None),
-    (_DEEPCOPY, r"y = x", _class_or_global, None),
-    (_TUPLE, r"return x", _tuple_atoms, None),
-    (_TUPLE, r"y = x", _tuple_same, None),
-    (_TUPLE, r"y = tuple\(y\)", _tuple_new, None),
-    (_TUPLE, r"return memo\[(_?id\(x\)|d)\]", None, _tuple_memo_hit),
-    (None, r"memo = \{\}", _new_memo, None),
-    (None, r"y = memo\.get\(d, _nil\)", None, _memo_lookup),
-    (None, r"copier = _deepcopy_dispatch(\.get|_get)\(cls\)", None, _dispatch),
-    (None, r"copier = getattr\(x, \"__deepcopy__\", None\)", None, _deepcopy_hook),
-    (None, r"reductor = (dispatch_table\.get|_dispatch_table_get)\(cls\)", None, _copyreg),
-    (None, r"reductor = getattr\(x, \"__reduce_ex__\", None\)", None, _reduce_ex),
-    (None, r"reductor = getattr\(x, \"__reduce__\", None\)", None, _reduce),
-    (None, r"rv = reductor\((x|4|)\)", None, _reduce_value),
-    (None, r"y = (_reconstruct\w*\(.*\))", _reconstruct_call, None),
-    (None, r"memo\[(d|_?id\(x\))\] = y", _memo_store, None),
-    (None, r"memo\[i\] = \[x\]", _keep_alive_first, None),
-    (None, r"keep\.append\(x\)", _keep_alive_inline_append, None),
-    (None, r"memo\[id\(memo\)\]\.append\(x\)", None, _keep_alive_append),
-    (None, r"memo\[id\(memo\)\] = \[x\]", _keep_alive_first, None),
-    (None, r"copied\.append\(.*\)", _atomic_arg, None),
-    (None, r"args = \(deepcopy\(arg, memo\) for arg in args\)", _args_to_copy, None),
-    (None, r"y = (func|rv\[0\]|args\[0\]\.__new__)\(\*args\)", None, _construct),
-    (None, r"y\.__setstate__\(state\)", _setstate, None),
-    (None, r"y\.__dict__\.update\(state\)", _dict_update, None),
-    (None, r"state, slotstate = state", _split_state, None),
-    (None, r"setattr\(y, key, value\)", _setattr, None),
-    (None, r"(y\.)?append\(item\)", _append_item, None),
-    (None, r"y\[key\] = value", _set_item, None),
-]]
+# Named, and written in the baseline's spelling only: a variant's own spellings of these steps
+# are declared beside its patch (stdlib-copy/src/trace_spelling.rs) and reach the tracer by
+# name. A rule without a pattern is a step only variants have.
+_NAMED_RULES = [
+    ("atomic_return", _DEEPCOPY, r"return x", _atomic_return, None),
+    ("class_or_global", _DEEPCOPY, r"y = x", _class_or_global, None),
+    ("tuple_atoms", _TUPLE, r"return x", _tuple_atoms, None),
+    ("tuple_same", _TUPLE, r"y = x", _tuple_same, None),
+    ("tuple_new", _TUPLE, r"y = tuple\(y\)", _tuple_new, None),
+    ("tuple_memo_hit", _TUPLE, r"return memo\[id\(x\)\]", None, _tuple_memo_hit),
+    ("new_memo", None, r"memo = \{\}", _new_memo, None),
+    ("memo_lookup", None, r"y = memo\.get\(d, _nil\)", None, _memo_lookup),
+    ("dispatch", None, r"copier = _deepcopy_dispatch\.get\(cls\)", None, _dispatch),
+    ("deepcopy_hook", None, r"copier = getattr\(x, \"__deepcopy__\", None\)", None, _deepcopy_hook),
+    ("copyreg", None, r"reductor = dispatch_table\.get\(cls\)", None, _copyreg),
+    ("reduce_ex", None, r"reductor = getattr\(x, \"__reduce_ex__\", None\)", None, _reduce_ex),
+    ("reduce", None, r"reductor = getattr\(x, \"__reduce__\", None\)", None, _reduce),
+    ("reduce_value", None, r"rv = reductor\((x|4|)\)", None, _reduce_value),
+    ("reconstruct_call", None, r"y = _reconstruct\(x, memo, \*rv\)", _reconstruct_call, None),
+    ("memo_store", None, r"memo\[(d|id\(x\))\] = y", _memo_store, None),
+    ("keep_alive_inline_append", None, None, _keep_alive_inline_append, None),
+    ("keep_alive_append", None, r"memo\[id\(memo\)\]\.append\(x\)", None, _keep_alive_append),
+    ("keep_alive_first", None, r"memo\[id\(memo\)\] = \[x\]", _keep_alive_first, None),
+    ("atomic_arg", None, None, _atomic_arg, None),
+    ("args_to_copy", None, r"args = \(deepcopy\(arg, memo\) for arg in args\)", _args_to_copy, None),
+    ("construct", None, r"y = func\(\*args\)", None, _construct),
+    ("setstate", None, r"y\.__setstate__\(state\)", _setstate, None),
+    ("dict_update", None, r"y\.__dict__\.update\(state\)", _dict_update, None),
+    ("split_state", None, r"state, slotstate = state", _split_state, None),
+    ("setattr", None, r"setattr\(y, key, value\)", _setattr, None),
+    ("append_item", None, r"y\.append\(item\)", _append_item, None),
+    ("set_item", None, r"y\[key\] = value", _set_item, None),
+]
+RULES = [
+    (functions, None if pattern is None else re.compile(pattern), start, end)
+    for _, functions, pattern, start, end in _NAMED_RULES
+]
+RULES_BY_NAME = {name: rule for (name, *_), rule in zip(_NAMED_RULES, RULES)}

@@ -89,7 +89,7 @@ fn trace_program(
         Err(exc) => return Ok(Traced::ProgramFailed(exc)),
     };
     let args =
-        vec![code.into(), globals.into(), baseline(vm), vm.ctx.new_int(options.max_steps).into(), json(vm, options)];
+        vec![code.into(), globals.into(), patch_info(vm)?, vm.ctx.new_int(options.max_steps).into(), json(vm, options)];
     rendered(vm, helper.call(vm, "trace_code", args)?)
 }
 
@@ -111,7 +111,7 @@ fn trace_expr(
         vm.ctx.new_str(expr).into(),
         setup_code,
         globals.into(),
-        baseline(vm),
+        patch_info(vm)?,
         vm.ctx.new_int(options.max_steps).into(),
         json(vm, options),
     ];
@@ -131,8 +131,35 @@ fn rendered(vm: &VirtualMachine, result: PyObjectRef) -> PyResult<Traced> {
     Ok(Traced::Done(text, error))
 }
 
-fn baseline(vm: &VirtualMachine) -> PyObjectRef {
-    vm.ctx.new_str(copylab_stdlib_copy::baseline().source).into()
+/// What the step tracer needs to know of the installed copy.py: for a registered variant, the
+/// lines its patch changed and its own spellings of copy.py's steps (from the registry); for
+/// a user's own copy.py, the baseline to diff it against.
+fn patch_info(vm: &VirtualMachine) -> PyResult<PyObjectRef> {
+    let label = vm.import("_copylab", 0)?.get_attr("variant", vm)?.str(vm)?.to_string_lossy().into_owned();
+    let info = vm.ctx.new_dict();
+    match copylab_stdlib_copy::find(&label) {
+        Ok(variant) => {
+            let changed = variant.changed_lines().into_iter().map(|line| vm.ctx.new_int(line).into()).collect();
+            info.set_item("changed", vm.ctx.new_list(changed).into(), vm)?;
+            let spellings = variant
+                .trace_spellings()
+                .into_iter()
+                .map(|spelling| {
+                    let role = spelling.role.map_or_else(|| vm.ctx.none(), |role| vm.ctx.new_str(role).into());
+                    vm.ctx
+                        .new_tuple(vec![
+                            vm.ctx.new_str(spelling.statement).into(),
+                            vm.ctx.new_str(spelling.rule).into(),
+                            role,
+                        ])
+                        .into()
+                })
+                .collect();
+            info.set_item("spellings", vm.ctx.new_list(spellings).into(), vm)?;
+        }
+        Err(_) => info.set_item("baseline", vm.ctx.new_str(copylab_stdlib_copy::baseline().source).into(), vm)?,
+    }
+    Ok(info.into())
 }
 
 fn json(vm: &VirtualMachine, options: TraceOptions) -> PyObjectRef {
