@@ -4,9 +4,11 @@
 #
 # It reads the copy.py that is installed (any variant or --copy-py file) rather than knowing
 # line numbers: each executed statement is matched by its code text (comments stripped)
-# against the rules below, and the locals of the frame say what happened (which copier was
-# found, what __reduce_ex__ returned, ...). A statement that differs from the baseline copy.py
-# is marked, with its trailing comment, so a trace shows where a variant's own lines ran.
+# against the rules below, written in the baseline's spelling, or through the spellings the
+# installed variant declares beside its patch (stdlib-copy/src/trace_spelling.rs); the locals
+# of the frame say what happened (which copier was found, what __reduce_ex__ returned, ...).
+# The lines a variant's patch changed (from the registry; a --copy-py file is diffed against
+# the baseline) are marked, with their trailing comment, so a trace shows where they ran.
 import difflib
 import io
 import json
