@@ -1,6 +1,7 @@
 //! `copylab bench`: plans arms from the CLI flags, runs them through copylab-bench's
 //! scheduler with this binary as the RustPython worker, and writes the reports.
 
+use std::ffi::OsString;
 use std::io::IsTerminal as _;
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -158,14 +159,20 @@ impl Launcher for RustPythonLauncher {
             BenchError::InvalidPlan(format!("no copylab binary for VM '{}' of {}", job.arm.vm, job.arm.label()))
         })?;
         let mut command = Command::new(exe);
-        command.args(["worker", "--variant", &job.arm.variant, "--memo", &job.arm.memo]);
         // The host rewrites the constants in the source, so no --define goes to the driver.
-        for (name, value) in &job.arm.defines {
-            command.arg("--define").arg(format!("{name}={value}"));
-        }
-        command.arg(&job.driver).args(job.driver_args());
+        command.arg("worker").args(selection_args(&job.arm)).arg(&job.driver).args(job.driver_args());
         run_worker_command(&mut command, job)
     }
+}
+
+/// The `copylab run`/`worker` flags that select a RustPython arm's copy.py and memo.
+pub(super) fn selection_args(arm: &Arm) -> Vec<OsString> {
+    let mut args: Vec<OsString> =
+        vec!["--variant".into(), arm.variant.clone().into(), "--memo".into(), arm.memo.clone().into()];
+    for (name, value) in &arm.defines {
+        args.extend(["--define".into(), format!("{name}={value}").into()]);
+    }
+    args
 }
 
 pub(super) fn preset(effort: &Effort) -> Preset {

@@ -7,7 +7,6 @@
 //! same statistics, verdicts and geometric mean as its built-in workloads. Arms run one
 //! after another (pyperf owns the worker schedule inside each run), not interleaved.
 
-use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::Instant;
@@ -133,11 +132,7 @@ fn run_arm(arm: &Arm, script: &Path, output: &Path, args: &BenchRunArgs) -> Resu
 fn arm_command(arm: &Arm) -> Result<Command, CliError> {
     match &arm.interpreter {
         Interpreter::RustPython => {
-            let mut selection: Vec<OsString> =
-                vec!["--variant".into(), arm.variant.clone().into(), "--memo".into(), arm.memo.clone().into()];
-            for (name, value) in &arm.defines {
-                selection.extend(["--define".into(), format!("{name}={value}").into()]);
-            }
+            let selection = super::bench::selection_args(arm);
             Ok(Command::new(super::python_launcher::python_launcher(&arm.label(), &selection)?))
         }
         Interpreter::CPython(exe) => {

@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use clap::Args;
 use copylab_bench::BenchFiles;
 use copylab_stdlib_copy::CopySource;
-use copylab_vm::{ProfileTarget, Timing};
+use copylab_vm::{InterpreterFlags, ProfileTarget, Timing};
 
 use super::target::host_config;
 use crate::cli::CopyArgs;
@@ -56,12 +56,12 @@ pub(crate) fn profile(args: ProfileArgs) -> Result<u8, CliError> {
         let files = BenchFiles::materialize()?;
         let (workloads, what) = choose_workloads(&files, &args)?;
         bench_files = Some(files);
-        let config = host_config(copy.clone(), &args.memo, None, Vec::new())?;
+        let config = host_config(copy.clone(), &args.memo, None, Vec::new(), &InterpreterFlags::default())?;
         (ProfileTarget::Workloads { workloads, loops: args.loops }, config, what)
     } else if args.program.is_given() {
         let (program, argv) = args.program.program()?;
         let what = format!("{} ", program.filename);
-        let config = host_config(copy.clone(), &args.memo, Some(&program), argv)?;
+        let config = host_config(copy.clone(), &args.memo, Some(&program), argv, &InterpreterFlags::default())?;
         (ProfileTarget::Program(program), config, what)
     } else {
         return Err(CliError::Usage("give a SCRIPT, -c CODE or --workload NAME to profile".into()));

@@ -33,9 +33,8 @@ pub(crate) fn run(args: RunArgs) -> Result<u8, CliError> {
         Main::Source(program) => Some(program),
         Main::Module(_) => None,
     };
-    let mut config = super::target::host_config(copy, &args.memo, program, command_line.argv.clone())?;
-    config.flags = command_line.flags.clone();
-    config.sys_path = super::target::sys_path(program, &command_line.flags);
+    let mut config =
+        super::target::host_config(copy, &args.memo, program, command_line.argv.clone(), &command_line.flags)?;
     let mut selection = args.copy.selection_args();
     selection.extend(args.memo.selection_args());
     let label = format!("{}-{}", config.copy.label, args.memo.memo.name());

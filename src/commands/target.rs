@@ -33,24 +33,26 @@ impl ProgramArgs {
     }
 }
 
-/// The interpreter for `program` (or none): its directory (or the current one) first on
-/// `sys.path`, then PYTHONPATH, as `copylab run` does.
+/// The interpreter for `program` (or none) with CPython's `flags`: its directory (or the
+/// current one) first on `sys.path`, then PYTHONPATH, as CPython builds them.
 pub(crate) fn host_config(
     copy: CopySource,
     memo: &MemoChoice,
     program: Option<&Program>,
     argv: Vec<String>,
+    flags: &InterpreterFlags,
 ) -> Result<HostConfig, CliError> {
     let mut config = HostConfig::new(copy);
     config.argv = if argv.is_empty() { vec![String::new()] } else { argv };
-    config.sys_path = sys_path(program, &InterpreterFlags::default());
+    config.sys_path = sys_path(program, flags);
+    config.flags = flags.clone();
     config.memo = memo.backend()?;
     Ok(config)
 }
 
 /// What goes in front of `sys.path`, as CPython builds it: the script's directory (the current
 /// one for -c, -m and stdin) unless -P or -I, then PYTHONPATH unless -E or -I.
-pub(crate) fn sys_path(program: Option<&Program>, flags: &InterpreterFlags) -> Vec<String> {
+fn sys_path(program: Option<&Program>, flags: &InterpreterFlags) -> Vec<String> {
     let mut sys_path = Vec::new();
     if flags.prepends_program_directory() {
         sys_path.push(match program.and_then(|p| p.directory.as_ref()) {

@@ -4,7 +4,7 @@
 use std::path::PathBuf;
 
 use clap::Args;
-use copylab_vm::{HostError, TraceError, TraceOptions, TraceOutput, TraceTarget};
+use copylab_vm::{HostError, InterpreterFlags, TraceError, TraceOptions, TraceOutput, TraceTarget};
 
 use super::target::host_config;
 use crate::cli::CopyArgs;
@@ -45,12 +45,13 @@ pub(crate) fn trace(args: TraceArgs) -> Result<u8, CliError> {
     let output = args.output.as_deref().map(Output::check).transpose()?;
     let copy = args.copy.copy_source()?;
     let (target, config) = match (&args.expr, args.program.is_given()) {
-        (Some(expr), false) => {
-            (TraceTarget::Expr { expr: expr.clone(), setup: None }, host_config(copy, &args.memo, None, Vec::new())?)
-        }
+        (Some(expr), false) => (
+            TraceTarget::Expr { expr: expr.clone(), setup: None },
+            host_config(copy, &args.memo, None, Vec::new(), &InterpreterFlags::default())?,
+        ),
         (expr, true) => {
             let (program, argv) = args.program.program()?;
-            let config = host_config(copy, &args.memo, Some(&program), argv)?;
+            let config = host_config(copy, &args.memo, Some(&program), argv, &InterpreterFlags::default())?;
             let target = match expr {
                 Some(expr) => TraceTarget::Expr { expr: expr.clone(), setup: Some(program) },
                 None => TraceTarget::Program(program),
