@@ -10,8 +10,8 @@ import dataclasses
 log = []
 
 
-def show(name, value):
-    print(name, value)
+def show(name, *values):
+    print(name, *values)
 
 
 def describe_memo(memo):
@@ -108,6 +108,101 @@ p = Point([1], 2)
 show("Point made atomic", (copy.deepcopy([p], m)[0] is p, len(m)))
 copy._atomic_types.discard(Point)
 show("patched", log)
+log.clear()
+
+
+# 3b. copy.py's tables changed by user code in the middle of a copy, and between copies:
+# every object after the change sees it (native keeps per-class answers only while no
+# code can have run, or, on the versions fork, while the table's mutation count holds)
+class Flag:
+    """Its own copy while registered in _atomic_types, "copied" otherwise."""
+
+    def __deepcopy__(self, memo):
+        return "copied"
+
+
+flag = Flag()
+
+
+class Unregister:
+    def __deepcopy__(self, memo):
+        copy._atomic_types.discard(Flag)
+        return "unregistered"
+
+
+class Register:
+    def __deepcopy__(self, memo):
+        copy._atomic_types.add(Flag)
+        return "registered"
+
+
+class UnregisteringKey:
+    """Atomic itself (registered below); hashing it, as a dict copy does, changes the table."""
+
+    def __hash__(self):
+        copy._atomic_types.discard(Flag)
+        return 1
+
+
+class UnregisteringMemo(dict):
+    """A caller's memo whose third lookup (the second of `shared` below) changes the table."""
+
+    lookups = 0
+
+    def get(self, key, default=None):
+        UnregisteringMemo.lookups += 1
+        if UnregisteringMemo.lookups == 3:
+            copy._atomic_types.discard(Flag)
+        return super().get(key, default)
+
+
+def kinds(copied):
+    values = copied.values() if isinstance(copied, dict) else copied
+    return ["flag" if value is flag else value for value in values]
+
+
+def registered(make):
+    copy._atomic_types.add(Flag)
+    try:
+        return kinds(make())
+    finally:
+        copy._atomic_types.discard(Flag)
+
+
+show("unregistered mid-list", registered(lambda: copy.deepcopy([flag, flag, Unregister(), flag, flag])))
+show("unregistered mid-tuple", registered(lambda: copy.deepcopy((flag, Unregister(), flag))))
+show("unregistered mid-dict", registered(lambda: copy.deepcopy({"a": flag, "b": Unregister(), "c": flag})))
+show("registered mid-list", kinds(copy.deepcopy([flag, Register(), flag])))
+copy._atomic_types.discard(Flag)
+copy._atomic_types.add(UnregisteringKey)
+hashing = {UnregisteringKey(): flag, "x": flag}
+show("unregistered by a key's hash", registered(lambda: copy.deepcopy(hashing)))
+copy._atomic_types.discard(UnregisteringKey)
+shared = []
+show("unregistered by a memo hit", registered(lambda: copy.deepcopy([shared, flag, shared, flag], UnregisteringMemo())))
+show("unregistered between copies", [registered(lambda: copy.deepcopy([flag])), kinds(copy.deepcopy([flag]))])
+copy._deepcopy_dispatch[Flag] = lambda x, memo: "dispatched"
+show("dispatch added between copies", kinds(copy.deepcopy([flag])))
+del copy._deepcopy_dispatch[Flag]
+show("dispatch removed between copies", kinds(copy.deepcopy([flag])))
+copyreg.pickle(Flag, lambda f: (log.append("flag reducer") or Flag, ()))
+Flag.__deepcopy__ = None
+show("reducer registered between copies", [type(v).__name__ for v in copy.deepcopy([flag])], log)
+del copyreg.dispatch_table[Flag]
+show("reducer removed between copies", [type(v).__name__ for v in copy.deepcopy([flag])], log)
+log.clear()
+
+
+# 3c. a hook sees the copy of the list being copied as far as copy.py has appended to it
+class Peek:
+    def __deepcopy__(self, memo):
+        log.append(("partial copy", list(memo[id(peeked)])))
+        return "peeked"
+
+
+peeked = [1, "a", Peek(), 2, 2.5, Peek()]
+copy.deepcopy(peeked)
+show("partial list copies", log)
 log.clear()
 
 

@@ -2,10 +2,11 @@
 //! own code does, and compared with the objects copy.py defined, so a user who patches
 //! `_deepcopy_dispatch`, `_reconstruct` or `_keep_alive` gets their replacement called.
 
-use rustpython_vm::builtins::{PyDict, PyDictRef, PyStrInterned};
-use rustpython_vm::{AsObject, PyObject, PyObjectRef, PyResult, VirtualMachine};
+use rustpython_vm::builtins::{PyDict, PyDictRef, PySet, PyStrInterned, PyType};
+use rustpython_vm::{AsObject, Py, PyObject, PyObjectRef, PyResult, VirtualMachine};
 
 use super::class_info::ClassCache;
+use super::table_cache::{GlobalsCache, TableCache};
 
 /// Names of the globals copy.py's `deepcopy` and its helpers read, interned once.
 #[derive(Debug)]
@@ -39,6 +40,11 @@ pub(super) struct CopyGlobals {
     names: Names,
     pub(super) originals: Originals,
     classes: ClassCache,
+    /// What the tables answered, per class (kept only on the `versions` fork: table_cache.rs).
+    atomic_answers: TableCache<bool>,
+    copier_answers: TableCache<Option<PyObjectRef>>,
+    reductor_answers: TableCache<Option<PyObjectRef>>,
+    loaded: GlobalsCache,
 }
 
 impl CopyGlobals {
@@ -67,16 +73,26 @@ impl CopyGlobals {
             copyreg,
             newobj_name,
         };
-        Ok(Self { dict, names, originals, classes: ClassCache::default() })
+        Ok(Self {
+            dict,
+            names,
+            originals,
+            classes: ClassCache::default(),
+            atomic_answers: TableCache::default(),
+            copier_answers: TableCache::default(),
+            reductor_answers: TableCache::default(),
+            loaded: GlobalsCache::default(),
+        })
     }
 
-    /// A global as `LOAD_GLOBAL` finds it: the module, then builtins, else NameError.
-    fn load(&self, name: &'static PyStrInterned, vm: &VirtualMachine) -> PyResult {
+    /// A global as `LOAD_GLOBAL` finds it: the module, then builtins, else NameError; and
+    /// whether it came from the module.
+    fn load(&self, name: &'static PyStrInterned, vm: &VirtualMachine) -> PyResult<(PyObjectRef, bool)> {
         if let Some(value) = self.dict.get_item_opt(name, vm)? {
-            return Ok(value);
+            return Ok((value, true));
         }
         match vm.builtins.dict().get_item_opt(name, vm)? {
-            Some(value) => Ok(value),
+            Some(value) => Ok((value, false)),
             None => Err(vm.new_name_error(format!("name '{}' is not defined", name.as_str()), name.to_owned())),
         }
     }
@@ -92,7 +108,7 @@ impl CopyGlobals {
             Global::KeepAlive => names.keep_alive,
             Global::Error => names.error,
         };
-        self.load(name, vm)
+        self.loaded.value(&self.dict, global, || self.load(name, vm))
     }
 }
 
@@ -150,22 +166,24 @@ impl<'a> Bound<'a> {
     }
 
     /// `cls in _atomic_types`.
-    pub(super) fn is_atomic(&self, cls: &PyObject, vm: &VirtualMachine) -> PyResult<bool> {
+    pub(super) fn is_atomic(&self, cls: &Py<PyType>, vm: &VirtualMachine) -> PyResult<bool> {
         let atomic = self.get(Global::AtomicTypes, vm)?;
-        match atomic.downcast_ref_if_exact::<rustpython_vm::builtins::PySet>(vm) {
-            Some(set) => set.contains(cls, vm),
-            None => vm._contains(atomic, cls),
-        }
+        self.globals.atomic_answers.answer(atomic, cls, vm, || match atomic.downcast_ref_if_exact::<PySet>(vm) {
+            Some(set) => set.contains(cls.as_object(), vm),
+            None => vm._contains(atomic, cls.as_object()),
+        })
     }
 
     /// `_deepcopy_dispatch.get(cls)`.
-    pub(super) fn copier(&self, cls: &PyObject, vm: &VirtualMachine) -> PyResult<Option<PyObjectRef>> {
-        mapping_get(self.get(Global::DeepcopyDispatch, vm)?, cls, vm)
+    pub(super) fn copier(&self, cls: &Py<PyType>, vm: &VirtualMachine) -> PyResult<Option<PyObjectRef>> {
+        let dispatch = self.get(Global::DeepcopyDispatch, vm)?;
+        self.globals.copier_answers.answer(dispatch, cls, vm, || mapping_get(dispatch, cls.as_object(), vm))
     }
 
     /// `dispatch_table.get(cls)` (copyreg's table, as copy.py imported it).
-    pub(super) fn reductor(&self, cls: &PyObject, vm: &VirtualMachine) -> PyResult<Option<PyObjectRef>> {
-        mapping_get(self.get(Global::DispatchTable, vm)?, cls, vm)
+    pub(super) fn reductor(&self, cls: &Py<PyType>, vm: &VirtualMachine) -> PyResult<Option<PyObjectRef>> {
+        let table = self.get(Global::DispatchTable, vm)?;
+        self.globals.reductor_answers.answer(table, cls, vm, || mapping_get(table, cls.as_object(), vm))
     }
 
     /// `_reconstruct`, or `None` while it is still copy.py's own (the native one runs then).

@@ -25,40 +25,94 @@ impl<'a> DeepCopier<'a> {
     /// `deepcopy(x, memo)` (with `memo=None`: `deepcopy(x)`).
     pub(super) fn deepcopy(&self, x: &PyObjectRef, memo: Option<&Memo>) -> PyResult {
         let vm = self.vm;
-        let cls = x.class();
-        if self.globals.is_atomic(cls.as_object(), vm)? {
+        if self.globals.is_atomic(x.class(), vm)? {
             return Ok(x.clone());
         }
+        match memo {
+            Some(memo) => self.deepcopy_not_atomic(x, memo),
+            None => self.copy_into_memo(x, &Memo::fresh()),
+        }
+    }
+
+    /// deepcopy's memo lookup, then its copy: `x` is known not to be atomic.
+    fn deepcopy_not_atomic(&self, x: &PyObjectRef, memo: &Memo) -> PyResult {
+        match memo.get(x.get_id(), self.vm)? {
+            Some(y) => Ok(y),
+            None => self.copy_into_memo(x, memo),
+        }
+    }
+
+    /// deepcopy from `copier = _deepcopy_dispatch.get(cls)` to `return y`: `x` is not in the
+    /// memo.
+    fn copy_into_memo(&self, x: &PyObjectRef, memo: &Memo) -> PyResult {
+        let vm = self.vm;
         vm.with_recursion(RECURSION_WHERE, || {
-            let d = x.get_id();
-            let created;
-            let memo = match memo {
-                Some(memo) => {
-                    if let Some(y) = memo.get(d, vm)? {
-                        return Ok(y);
-                    }
-                    memo
-                }
-                None => {
-                    created = Memo::fresh();
-                    &created
-                }
-            };
             let y = self.dispatch(x, memo)?;
             // If is its own copy, don't memoize.
             if !y.is(x) {
-                memo.set(d, y.clone(), vm)?;
+                memo.set(x.get_id(), y.clone(), vm)?;
                 self.keep_alive(x, memo)?;
             }
             Ok(y)
         })
     }
 
+    /// `deepcopy(item, memo)` for an item of a container being copied natively, with the
+    /// `_atomic_types` answers of the items before it (see [`KnownClasses`]).
+    fn deepcopy_item(&self, item: &PyObjectRef, memo: &Memo, known: &mut KnownClasses) -> PyResult {
+        match self.copy_without_code(item, memo, known)? {
+            Quick::Copied(y) => Ok(y),
+            rest => self.copy_rest(item, memo, known, rest),
+        }
+    }
+
+    /// As much of `deepcopy(item, memo)` as can be done without any code being able to run:
+    /// the atomic test (for a class whose metaclass is `type`) and, with a memo that is not a
+    /// Python mapping, the memo lookup.
+    fn copy_without_code(&self, item: &PyObjectRef, memo: &Memo, known: &mut KnownClasses) -> PyResult<Quick> {
+        let vm = self.vm;
+        let cls = item.class();
+        let cls_id = cls.as_object().get_id();
+        let atomic = match known.atomic(cls_id) {
+            Some(atomic) => atomic,
+            // Another metaclass may hash the class in Python.
+            None if !cls.class().is(vm.ctx.types.type_type) => return Ok(Quick::Unasked),
+            None => {
+                let atomic = self.globals.is_atomic(cls, vm)?;
+                known.remember(cls_id, atomic);
+                atomic
+            }
+        };
+        if atomic {
+            return Ok(Quick::Copied(item.clone()));
+        }
+        if !memo.lookups_run_no_code() {
+            return Ok(Quick::NotAtomic);
+        }
+        Ok(match memo.get(item.get_id(), vm)? {
+            Some(y) => Quick::Copied(y),
+            None => Quick::NotInMemo,
+        })
+    }
+
+    /// The rest of `deepcopy(item, memo)` after [`Self::copy_without_code`], which may run
+    /// anything (hooks, reducers, a Python memo's methods, finalizers of what it frees): the
+    /// answers known so far are forgotten.
+    fn copy_rest(&self, item: &PyObjectRef, memo: &Memo, known: &mut KnownClasses, done: Quick) -> PyResult {
+        known.forget();
+        match done {
+            Quick::Copied(y) => Ok(y),
+            Quick::NotInMemo => self.copy_into_memo(item, memo),
+            Quick::NotAtomic => self.deepcopy_not_atomic(item, memo),
+            Quick::Unasked => self.deepcopy(item, Some(memo)),
+        }
+    }
+
     /// Everything between deepcopy's memo lookup and its memo store.
     fn dispatch(&self, x: &PyObjectRef, memo: &Memo) -> PyResult {
         let vm = self.vm;
         let cls = x.class();
-        if let Some(copier) = self.globals.copier(cls.as_object(), vm)? {
+        if let Some(copier) = self.globals.copier(cls, vm)? {
             let originals = self.globals.originals();
             if copier.is(&originals.list)
                 && let Some(list) = x.downcast_ref_if_exact::<PyList>(vm)
@@ -93,25 +147,51 @@ impl<'a> DeepCopier<'a> {
         let vm = self.vm;
         // Sized for the list as it is now, so the appends below do not regrow it (it may
         // still change length under the loop; the capacity is only a guess then).
-        let y = vm.ctx.new_list(Vec::with_capacity(x.borrow_vec().len()));
+        let length = x.borrow_vec().len();
+        let y = vm.ctx.new_list(Vec::with_capacity(length));
         memo.set(x.as_object().get_id(), y.clone().into(), vm)?;
+        // Copies made without running any code wait here and go into `y` in one write:
+        // each write of a list counts a mutation with an atomic add, which cost a third of
+        // deepcopy_memo's time when paid per item. Nothing can see `y` while they wait; they
+        // are appended before any code runs, and on an error, so `y` always holds what
+        // copy.py's `append` would have put there by then.
+        let mut waiting = Vec::with_capacity(length);
+        let copied = self.copy_list_items(x, &y, memo, &mut waiting);
+        y.borrow_vec_mut().append(&mut waiting);
+        copied.map(|()| y.into())
+    }
+
+    fn copy_list_items(
+        &self,
+        x: &rustpython_vm::Py<PyList>,
+        y: &rustpython_vm::Py<PyList>,
+        memo: &Memo,
+        waiting: &mut Vec<PyObjectRef>,
+    ) -> PyResult<()> {
+        let mut known = KnownClasses::default();
         // A list iterator: re-reads the length every step, as the list may change under it.
         let mut index = 0;
         loop {
-            let Some(item) = x.borrow_vec().get(index).cloned() else { break };
+            let Some(item) = x.borrow_vec().get(index).cloned() else { return Ok(()) };
             index += 1;
-            let copied = self.deepcopy(&item, Some(memo))?;
-            y.borrow_vec_mut().push(copied);
+            match self.copy_without_code(&item, memo, &mut known)? {
+                Quick::Copied(copied) => waiting.push(copied),
+                rest => {
+                    y.borrow_vec_mut().append(waiting);
+                    let copied = self.copy_rest(&item, memo, &mut known, rest)?;
+                    y.borrow_vec_mut().push(copied);
+                }
+            }
         }
-        Ok(y.into())
     }
 
     /// `_deepcopy_tuple`: the original back when no element changed.
     fn copy_tuple(&self, x: &PyObjectRef, tuple: &rustpython_vm::Py<PyTuple>, memo: &Memo) -> PyResult {
         let vm = self.vm;
         let mut copied = Vec::with_capacity(tuple.len());
+        let mut known = KnownClasses::default();
         for item in tuple.as_slice() {
-            copied.push(self.deepcopy(item, Some(memo))?);
+            copied.push(self.deepcopy_item(item, memo, &mut known)?);
         }
         // We're not going to put the tuple in the memo, but it's still important we
         // check for it, in case the tuple contains recursive mutable structures.
@@ -130,15 +210,23 @@ impl<'a> DeepCopier<'a> {
         // `x.items()` iterated: a dict that changes size under it raises, as the view does.
         let size = x.size();
         let mut position = 0;
+        let mut known = KnownClasses::default();
+        // Whether every key stored so far hashes and compares natively: then storing the next
+        // one runs no Python code (no `__hash__`, no `__eq__` against a colliding key).
+        let mut plain_keys = true;
         loop {
             if x.size() != size {
                 return Err(vm.new_runtime_error("dictionary changed size during iteration"));
             }
             let Some((next, key, value)) = x.next_entry(position) else { break };
             position = next;
-            let value = self.deepcopy(&value, Some(memo))?;
-            let key = self.deepcopy(&key, Some(memo))?;
+            let value = self.deepcopy_item(&value, memo, &mut known)?;
+            let key = self.deepcopy_item(&key, memo, &mut known)?;
+            plain_keys = plain_keys && hashes_natively(&key, vm);
             y.set_item(&*key, value, vm)?;
+            if !plain_keys {
+                known.forget();
+            }
         }
         Ok(y.into())
     }
@@ -151,4 +239,64 @@ impl<'a> DeepCopier<'a> {
             None => memo.keep_alive(x.clone(), vm),
         }
     }
+}
+
+/// How far [`DeepCopier::copy_without_code`] got with an item.
+enum Quick {
+    /// The item's copy: the item itself (atomic) or what the memo held.
+    Copied(PyObjectRef),
+    /// Not atomic and not in the memo.
+    NotInMemo,
+    /// Not atomic; the memo, a Python mapping, was not asked.
+    NotAtomic,
+    /// Not asked whether atomic (its metaclass's `__hash__` may be Python).
+    Unasked,
+}
+
+/// `cls in _atomic_types` answers for the classes of the last few items of a container being
+/// copied, valid only while no Python code can have run since they were asked: between an
+/// atomic item and the next nothing runs (no call, no allocation that could start the
+/// collector, nothing freed), so the set cannot have changed. Any step that can run code
+/// (copying an item, a memo that is a Python mapping, storing a key with a Python `__hash__`)
+/// forgets them. In `[1] * 100` the set is probed once, not 100 times.
+#[derive(Debug, Default)]
+struct KnownClasses {
+    /// Class ids, 0 for an empty slot (no object lives at address 0).
+    ids: [usize; KNOWN_CLASSES],
+    atomic: [bool; KNOWN_CLASSES],
+    /// The slot the next answer replaces.
+    next: usize,
+}
+
+/// A container's items are mostly of one to three classes.
+const KNOWN_CLASSES: usize = 4;
+
+impl KnownClasses {
+    fn atomic(&self, cls: usize) -> Option<bool> {
+        let slot = self.ids.iter().position(|&id| id == cls)?;
+        self.atomic.get(slot).copied()
+    }
+
+    fn remember(&mut self, cls: usize, atomic: bool) {
+        if let (Some(id), Some(answer)) = (self.ids.get_mut(self.next), self.atomic.get_mut(self.next)) {
+            *id = cls;
+            *answer = atomic;
+        }
+        self.next = (self.next + 1) % KNOWN_CLASSES;
+    }
+
+    fn forget(&mut self) {
+        *self = Self::default();
+    }
+}
+
+/// Keys whose hash and equality are the builtin ones, whatever they are compared with
+/// (a builtin compared with another type returns NotImplemented, and the reflected
+/// `__eq__` is then the other key's: so the keys stored before must be plain too).
+fn hashes_natively(key: &PyObjectRef, vm: &VirtualMachine) -> bool {
+    let types = &vm.ctx.types;
+    let cls = key.class();
+    [types.str_type, types.int_type, types.bool_type, types.float_type, types.none_type, types.bytes_type]
+        .iter()
+        .any(|plain| cls.is(*plain))
 }

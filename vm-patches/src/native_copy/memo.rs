@@ -174,6 +174,13 @@ impl Memo {
         Ok((!found.is(&nil)).then_some(found))
     }
 
+    /// Whether [`Memo::get`] can never run Python code: true for the native table and the CAM
+    /// device; a dict (a caller's, or ours once a hook has seen it) may hold a key whose
+    /// `__eq__` a lookup calls, and any other mapping is Python code.
+    pub(super) fn lookups_run_no_code(&self) -> bool {
+        matches!(self.state.try_borrow().as_deref(), Ok(State::Native(_) | State::Cam(_)))
+    }
+
     /// `memo[id]`, `None` where it raises KeyError (copy.py's `try: ... except KeyError`).
     pub(super) fn subscript(&self, id: usize, vm: &VirtualMachine) -> PyResult<Option<PyObjectRef>> {
         let other = match &*self.borrow(vm)? {

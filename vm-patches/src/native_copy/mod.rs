@@ -18,6 +18,7 @@ mod deep;
 mod default_reduce;
 mod memo;
 mod reduce;
+mod table_cache;
 
 use rustpython_vm::builtins::{PyDictRef, PyTypeRef};
 use rustpython_vm::class::PyClassImpl;

@@ -16,7 +16,7 @@ use super::memo::Memo;
 pub(super) fn copy_by_reduction(copier: &DeepCopier<'_>, x: &PyObjectRef, memo: &Memo) -> PyResult {
     let vm = copier.vm;
     let cls = x.class();
-    let (rv, info) = match copier.globals.reductor(cls.as_object(), vm)? {
+    let (rv, info) = match copier.globals.reductor(cls, vm)? {
         Some(reductor) if reductor.clone().is_true(vm)? => (reductor.call((x.clone(),), vm)?, None),
         _ => {
             let info = copier.globals.classes().info(cls, vm);
