@@ -2,6 +2,8 @@
 //! tests that build a fork binary (minutes each on 2 cores) are `#[ignore]`d and run with
 //! `COPYLAB_FORK_TESTS=1 bash .ci/run` or `cargo test ... --test cli fork:: -- --ignored`.
 
+use std::path::{Path, PathBuf};
+
 use crate::common::{copylab, fixture, stderr_of, stdout_of};
 use predicates::prelude::*;
 
@@ -59,6 +61,124 @@ fn unknown_sets_and_unbuilt_forks_are_usage_errors_before_any_measurement() {
         .assert()
         .failure()
         .stderr(predicate::str::contains("run `copylab fork build notbuilt` first"));
+}
+
+/// A fork "built" in seconds: a patch set of only a `features` file (no source patch, so no
+/// pristine crate is needed) and a stand-in for cargo whose "build" is a wrapper that logs its
+/// command line and runs the stock binary, all under a fork root of the test's own.
+struct FakeFork {
+    dir: tempfile::TempDir,
+}
+
+impl FakeFork {
+    const NAME: &str = "fake";
+
+    fn build() -> Self {
+        let fake = FakeFork { dir: tempfile::tempdir().expect("tempdir") };
+        let set = fake.patches().join(Self::NAME);
+        std::fs::create_dir_all(&set).expect("mkdir");
+        std::fs::write(set.join("features"), "# no features: the stock build\n").expect("write");
+        let wrapper = fake.dir.path().join("wrapper");
+        let script = format!(
+            "#!/bin/sh\necho \"$*\" >> '{}'\nexec '{}' \"$@\"\n",
+            fake.log().display(),
+            env!("CARGO_BIN_EXE_copylab")
+        );
+        write_executable(&wrapper, &script);
+        write_executable(
+            &fake.cargo(),
+            &format!(
+                "#!/bin/sh\n[ \"$1\" = build ] || {{ echo \"fake cargo: $1 is not build\" >&2; exit 1; }}\n\
+                 mkdir -p \"$CARGO_TARGET_DIR/release\" && cp '{}' \"$CARGO_TARGET_DIR/release/copylab\"\n",
+                wrapper.display()
+            ),
+        );
+        let built = fake.copylab().args(["fork", "build", Self::NAME, "--patches-dir"]).arg(fake.patches()).output();
+        let built = built.expect("runs");
+        assert!(built.status.success(), "fork build with a fake cargo: {}", stderr_of(&built));
+        assert!(stdout_of(&built).contains("built fork:fake"), "{}", stdout_of(&built));
+        fake
+    }
+
+    fn patches(&self) -> PathBuf {
+        self.dir.path().join("patches")
+    }
+
+    fn root(&self) -> PathBuf {
+        self.dir.path().join("forks")
+    }
+
+    fn cargo(&self) -> PathBuf {
+        self.dir.path().join("cargo")
+    }
+
+    fn log(&self) -> PathBuf {
+        self.dir.path().join("fork-invocations.log")
+    }
+
+    fn logged(&self) -> String {
+        std::fs::read_to_string(self.log()).unwrap_or_default()
+    }
+
+    fn stamp(&self) -> PathBuf {
+        self.root().join(Self::NAME).join("copylab.stamp")
+    }
+
+    /// `copylab` looking for forks in this fork root, building with the fake cargo.
+    fn copylab(&self) -> assert_cmd::Command {
+        let mut command = copylab();
+        command.env("COPYLAB_FORK_ROOT", self.root()).env("CARGO", self.cargo());
+        command
+    }
+}
+
+fn write_executable(path: &Path, text: &str) {
+    use std::os::unix::fs::PermissionsExt as _;
+    std::fs::write(path, text).expect("write");
+    std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o755)).expect("chmod");
+}
+
+#[test]
+fn fork_build_stamps_its_inputs_and_bench_refuses_a_stale_or_unstamped_fork() {
+    let fake = FakeFork::build();
+    let stamp = std::fs::read_to_string(fake.stamp()).expect("fork build writes a stamp");
+    let features = fake.patches().join("fake/features").display().to_string();
+    for input in ["  Cargo.lock\n", "  src/main.rs\n", "  src/fork/stamp.rs\n", &format!("  {features}\n")] {
+        assert!(stamp.contains(input), "{input:?} not in the stamp:\n{stamp}");
+    }
+    assert!(!stamp.contains("tests/fork.rs") && !stamp.contains("README.md"), "{stamp}");
+
+    let bench =
+        ["bench", "--fast", "--variants", "baseline", "--workloads", "deepcopy_reduce", "--vm", "stock,fork:fake"];
+    let fresh = fake.copylab().args(bench).output().expect("runs");
+    assert!(fresh.status.success(), "{}", stderr_of(&fresh));
+    assert!(stdout_of(&fresh).contains("baseline@fork:fake"), "{}", stdout_of(&fresh));
+    assert!(fake.logged().lines().any(|line| line.starts_with("worker --variant baseline")), "{}", fake.logged());
+
+    // An edit to the patch set: the binary no longer is what `fork build` would make.
+    std::fs::write(fake.patches().join("fake/features"), "# edited\n").expect("write");
+    let before = fake.logged();
+    let rebuild =
+        format!("rebuild it with `copylab fork build fake --patches-dir {}` (minutes)", fake.patches().display());
+    fake.copylab()
+        .args(bench)
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("fork:fake is stale"))
+        .stderr(predicate::str::contains(format!("changed: {features}")))
+        .stderr(predicate::str::contains(rebuild));
+    assert_eq!(fake.logged(), before, "the stale fork ran");
+
+    std::fs::remove_file(fake.stamp()).expect("rm");
+    fake.copylab()
+        .args(bench)
+        .assert()
+        .code(1)
+        .stderr(
+            predicate::str::contains("fork:fake has no usable build stamp").and(predicate::str::contains("missing")),
+        )
+        .stderr(predicate::str::contains("rebuild it with `copylab fork build fake`"));
+    assert_eq!(fake.logged(), before, "the unstamped fork ran");
 }
 
 /// The checks the `defaults` fork must pass hold on the stock VM (and CPython), so a failure

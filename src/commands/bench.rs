@@ -137,15 +137,17 @@ struct RustPythonLauncher {
 }
 
 impl RustPythonLauncher {
-    /// Resolves every VM of `arms` before anything runs, so a fork that is not built fails at
-    /// once rather than after minutes of measuring the other arms.
+    /// Resolves every VM of `arms` before anything runs, so a fork that is not built, or was
+    /// built from other sources, fails at once rather than after minutes of measuring the
+    /// other arms.
     fn for_arms(arms: &[Arm]) -> Result<Self, CliError> {
         let stock = std::env::current_exe()
             .map_err(|source| BenchError::Spawn { program: PathBuf::from("copylab"), source })?;
         let mut binaries: Vec<(String, PathBuf)> = Vec::new();
         for arm in arms {
             if !binaries.iter().any(|(vm, _)| *vm == arm.vm) {
-                let binary = crate::fork::Vm::parse(&arm.vm)?.binary(&stock, &crate::fork::fork_root())?;
+                let vm = crate::fork::Vm::parse(&arm.vm)?;
+                let binary = vm.binary(&stock, &crate::fork::fork_root(), &crate::fork::source_dir())?;
                 binaries.push((arm.vm.clone(), binary));
             }
         }
