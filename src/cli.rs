@@ -282,7 +282,7 @@ pub(crate) struct BenchRunArgs {
     pub(crate) memo: Vec<MemoKind>,
     /// copylab builds to compare (comma-separated): stock (this binary) and forks fork:NAME
     /// built by `copylab fork build NAME`; the first one's baseline is the reference
-    #[arg(long, value_name = "LIST", value_delimiter = ',', default_value = "stock", value_parser = parse_vm, conflicts_with = "script")]
+    #[arg(long, value_name = "LIST", value_delimiter = ',', default_value = "stock", value_parser = parse_vm)]
     pub(crate) vm: Vec<crate::fork::Vm>,
     #[command(flatten)]
     pub(crate) workloads: WorkloadArgs,

@@ -4,7 +4,7 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::common::{copylab, fixture, stderr_of, stdout_of};
+use crate::common::{copylab, fixture, pyperf_site_packages, stderr_of, stdout_of};
 use predicates::prelude::*;
 
 #[test]
@@ -61,6 +61,20 @@ fn unknown_sets_and_unbuilt_forks_are_usage_errors_before_any_measurement() {
         .assert()
         .failure()
         .stderr(predicate::str::contains("run `copylab fork build notbuilt` first"));
+    // With --script too, before the first arm runs (it would print "[1/2] baseline: ...").
+    let results = tempfile::tempdir().expect("tempdir");
+    copylab()
+        .args(["bench", "--fast", "--variants", "baseline", "--vm", "stock,fork:notbuilt", "--script"])
+        .arg(fixture("ten_structures_pyperf.py"))
+        .arg("--json-dir")
+        .arg(results.path())
+        .assert()
+        .code(1)
+        .stderr(
+            predicate::str::contains("run `copylab fork build notbuilt` first")
+                .and(predicate::str::contains("[1/").not()),
+        );
+    assert_eq!(std::fs::read_dir(results.path()).expect("readable").count(), 0, "an arm ran");
 }
 
 /// A fork "built" in seconds: a patch set of only a `features` file (no source patch, so no
@@ -181,6 +195,49 @@ fn fork_build_stamps_its_inputs_and_bench_refuses_a_stale_or_unstamped_fork() {
     assert_eq!(fake.logged(), before, "the unstamped fork ran");
 }
 
+#[test]
+fn bench_script_runs_each_vm_arm_with_that_vms_binary() {
+    let fake = FakeFork::build();
+    let results = tempfile::tempdir().expect("tempdir");
+    let script = fixture("ten_structures_pyperf.py");
+    let run = |results: &Path| {
+        fake.copylab()
+            .env("PYTHONPATH", pyperf_site_packages())
+            .args(["bench", "--fast", "--variants", "baseline,merged", "--vm", "stock,fork:fake", "--script"])
+            .arg(&script)
+            .arg("--json-dir")
+            .arg(results)
+            .output()
+            .expect("runs")
+    };
+    let out = run(results.path());
+    assert!(out.status.success(), "{}", stderr_of(&out));
+    let table = stdout_of(&out);
+    for arm in ["merged", "baseline@fork:fake", "merged@fork:fake"] {
+        let row = table.lines().find(|l| l.trim_start().starts_with(&format!("{arm} "))).unwrap_or_default();
+        assert!(
+            ["faster", "slower", "not significant"].iter().any(|v| row.contains(v)),
+            "no verdict for {arm}:\n{table}"
+        );
+    }
+    for file in ["baseline.json", "merged.json", "baseline_fork_fake.json", "merged_fork_fake.json"] {
+        assert!(results.path().join(file).is_file(), "{file} not in --json-dir");
+    }
+    // Each fork arm ran the script through the fork's binary, and only the fork arms did.
+    let runs: Vec<String> = fake.logged().lines().filter(|line| line.starts_with("run ")).map(str::to_string).collect();
+    assert_eq!(runs.len(), 2, "{runs:?}");
+    for (run, variant) in runs.iter().zip(["baseline", "merged"]) {
+        assert!(run.starts_with(&format!("run --variant {variant} --memo dict -- {}", script.display())), "{run}");
+    }
+
+    std::fs::write(fake.patches().join("fake/features"), "# edited\n").expect("write");
+    let stale_results = tempfile::tempdir().expect("tempdir");
+    let out = run(stale_results.path());
+    assert_eq!(out.status.code(), Some(1), "{}", stderr_of(&out));
+    assert!(stderr_of(&out).contains("fork:fake is stale"), "{}", stderr_of(&out));
+    assert_eq!(std::fs::read_dir(stale_results.path()).expect("readable").count(), 0, "an arm ran");
+}
+
 /// The checks the `defaults` fork must pass hold on the stock VM (and CPython), so a failure
 /// on the fork is the patch's.
 #[test]
@@ -235,4 +292,32 @@ fn the_alloc_fork_builds_passes_test_copy_and_benches_against_stock() {
         .expect("runs");
     assert!(bench.status.success(), "{}", stderr_of(&bench));
     assert!(stdout_of(&bench).contains("baseline@fork:alloc"), "{}", stdout_of(&bench));
+}
+
+/// Builds the `defaults` fork (minutes, or seconds when the test above built it) and runs a
+/// user's pyperf script on it and on stock; pyperf's workers must be the fork's too.
+#[test]
+#[ignore = "builds a second RustPython (about 6 minutes on 2 cores): COPYLAB_FORK_TESTS=1 bash .ci/run"]
+fn bench_script_runs_on_a_real_fork() {
+    let binary = build_fork("defaults");
+    let results = tempfile::tempdir().expect("tempdir");
+    let out = copylab()
+        .env("PYTHONPATH", pyperf_site_packages())
+        .args(["bench", "--fast", "--variants", "baseline", "--vm", "stock,fork:defaults", "--script"])
+        .arg(fixture("ten_structures_pyperf.py"))
+        .arg("--json-dir")
+        .arg(results.path())
+        .output()
+        .expect("runs");
+    assert!(out.status.success(), "{}", stderr_of(&out));
+    let table = stdout_of(&out);
+    let row = table.lines().find(|l| l.trim_start().starts_with("baseline@fork:defaults ")).unwrap_or_default();
+    assert!(["faster", "slower", "not significant"].iter().any(|v| row.contains(v)), "{table}");
+    // pyperf records its workers' sys.executable: the launcher of the binary that ran them.
+    let launcher = crate::common::python3_output(&format!(
+        "import pyperf; print(pyperf.BenchmarkSuite.load({:?}).get_benchmarks()[0].get_metadata()['python_executable'])",
+        results.path().join("baseline_fork_defaults.json").display().to_string()
+    ));
+    let text = std::fs::read_to_string(&launcher).expect("the launcher pyperf names");
+    assert!(text.contains(&format!("exec '{binary}' run")), "{launcher}:\n{text}");
 }
