@@ -238,6 +238,39 @@ fn bench_script_runs_each_vm_arm_with_that_vms_binary() {
     assert_eq!(std::fs::read_dir(stale_results.path()).expect("readable").count(), 0, "an arm ran");
 }
 
+#[test]
+fn bench_sweep_runs_every_value_on_every_vm() {
+    let fake = FakeFork::build();
+    let svg = fake.dir.path().join("sweep.svg");
+    let sweep = |fake: &FakeFork| {
+        let mut command = fake.copylab();
+        command
+            .args(["bench", "sweep", "--fast", "--variant", "fastpath", "--define", "_FASTPATH_MAX=0,5"])
+            .args(["--workloads", "deepcopy_reduce", "--vm", "stock,fork:fake", "--svg"])
+            .arg(&svg);
+        command.output().expect("runs")
+    };
+    let out = sweep(&fake);
+    assert!(out.status.success(), "{}", stderr_of(&out));
+    let table = stdout_of(&out);
+    let rows: Vec<&str> = table.lines().filter(|line| line.trim_start().starts_with("deepcopy_reduce")).collect();
+    assert_eq!(rows.len(), 2, "{table}");
+    assert!(rows[0].trim_start().starts_with("deepcopy_reduce@stock ") && rows[1].contains("@fork:fake "), "{table}");
+    assert!(std::fs::read_to_string(&svg).expect("the plot").contains("deepcopy_reduce@fork:fake"));
+    // Both values ran on the fork's binary.
+    for value in ["0", "5"] {
+        let define = format!("--define _FASTPATH_MAX={value}");
+        assert!(fake.logged().lines().any(|line| line.starts_with("worker") && line.contains(&define)), "{define}");
+    }
+
+    std::fs::write(fake.patches().join("fake/features"), "# edited\n").expect("write");
+    std::fs::remove_file(&svg).expect("rm");
+    let out = sweep(&fake);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr_of(&out));
+    assert!(stderr_of(&out).contains("fork:fake is stale"), "{}", stderr_of(&out));
+    assert!(!svg.exists(), "a plot of a refused sweep");
+}
+
 /// The checks the `defaults` fork must pass hold on the stock VM (and CPython), so a failure
 /// on the fork is the patch's.
 #[test]

@@ -108,9 +108,10 @@ fn sweep(args: SweepArgs) -> Result<u8, CliError> {
     let files = BenchFiles::materialize()?;
     let workloads = chosen_workloads(&files, &args.workloads)?;
     let base = Arm::rustpython(args.variant.name, copylab_bench::DEFAULT_MEMO);
-    let plan = Plan::new(workloads, spec.arms(&base), preset(&args.effort).settings())?;
+    let vms: Vec<String> = args.vm.iter().map(crate::fork::Vm::label).collect();
+    let plan = Plan::new(workloads, spec.arms_on(&base, &vms), preset(&args.effort).settings())?;
     let results = execute(&plan, &files)?;
-    let table = SweepTable::from_results(&spec, &base, &results)?;
+    let table = SweepTable::from_results(&spec, &base, &vms, &results)?;
     super::print_text(&table.render_text());
     svg.write(&crate::render::svg_plot::render(&table.plot()))?;
     eprintln!("wrote {}", args.svg.display());
