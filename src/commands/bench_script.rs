@@ -2,8 +2,9 @@
 //!
 //! The script runs once per arm, start to end, as its author runs it (`python FILE.py
 //! --output ARM.json`): under copylab through the arm's python launcher, which runs the binary
-//! of the arm's VM (`--vm stock,fork:NAME`; so pyperf's workers get the arm too), under CPython with the arm's copy.py first on `PYTHONPATH` (which pyperf
-//! passes on to its workers). pyperf does the timing; copylab compares the files with the
+//! of the arm's VM (`--vm stock,fork:NAME`), so pyperf's workers get the arm too; under
+//! CPython with the arm's copy.py first on `PYTHONPATH` (which pyperf passes on to its
+//! workers). pyperf does the timing; copylab compares the files with the
 //! same statistics, verdicts and geometric mean as its built-in workloads. Arms run one
 //! after another (pyperf owns the worker schedule inside each run), not interleaved.
 
