@@ -327,8 +327,9 @@ fn the_alloc_fork_builds_passes_test_copy_and_benches_against_stock() {
     assert!(stdout_of(&bench).contains("baseline@fork:alloc"), "{}", stdout_of(&bench));
 }
 
-/// Builds the `defaults` fork (minutes, or seconds when the test above built it) and runs a
-/// user's pyperf script on it and on stock; pyperf's workers must be the fork's too.
+/// Builds the `defaults` fork (minutes even after the test above: every build of a patched
+/// fork recompiles rustpython-vm, docs/vm-patches.md says why) and runs a user's pyperf
+/// script on it and on stock; pyperf's workers must be the fork's too.
 #[test]
 #[ignore = "builds a second RustPython (about 6 minutes on 2 cores): COPYLAB_FORK_TESTS=1 bash .ci/run"]
 fn bench_script_runs_on_a_real_fork() {
