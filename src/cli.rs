@@ -258,7 +258,8 @@ pub(crate) enum BenchAction {
     /// Run one workload set across values of a tunable constant; table and SVG plot
     #[command(after_help = "Examples:\n  \
         copylab bench sweep --variant fastpath --define _FASTPATH_MAX=1,5,20,100\n  \
-        copylab bench sweep --fast --variant fastpath --define _FASTPATH_MAX=0,5 --workload-file mine.py --svg fp.svg")]
+        copylab bench sweep --fast --variant fastpath --define _FASTPATH_MAX=0,5 --workload-file mine.py --svg fp.svg\n  \
+        copylab bench sweep --variant fastpath --define _FASTPATH_MAX=1,5,20 --vm stock,fork:alloc")]
     Sweep(SweepArgs),
 }
 
@@ -282,7 +283,7 @@ pub(crate) struct BenchRunArgs {
     pub(crate) memo: Vec<MemoKind>,
     /// copylab builds to compare (comma-separated): stock (this binary) and forks fork:NAME
     /// built by `copylab fork build NAME`; the first one's baseline is the reference
-    #[arg(long, value_name = "LIST", value_delimiter = ',', default_value = "stock", value_parser = parse_vm, conflicts_with = "script")]
+    #[arg(long, value_name = "LIST", value_delimiter = ',', default_value = "stock", value_parser = parse_vm)]
     pub(crate) vm: Vec<crate::fork::Vm>,
     #[command(flatten)]
     pub(crate) workloads: WorkloadArgs,
@@ -331,6 +332,10 @@ pub(crate) struct SweepArgs {
     /// The constant and its values, e.g. _FASTPATH_MAX=1,5,20,100
     #[arg(long = "define", value_name = "NAME=V1,V2,...")]
     pub(crate) define: String,
+    /// copylab builds to sweep on (comma-separated): stock and forks fork:NAME built by
+    /// `copylab fork build NAME`; one row and plot line per workload and build
+    #[arg(long, value_name = "LIST", value_delimiter = ',', default_value = "stock", value_parser = parse_vm)]
+    pub(crate) vm: Vec<crate::fork::Vm>,
     #[command(flatten)]
     pub(crate) workloads: WorkloadArgs,
     #[command(flatten)]

@@ -2,7 +2,9 @@
 //! tests that build a fork binary (minutes each on 2 cores) are `#[ignore]`d and run with
 //! `COPYLAB_FORK_TESTS=1 bash .ci/run` or `cargo test ... --test cli fork:: -- --ignored`.
 
-use crate::common::{copylab, fixture, stderr_of, stdout_of};
+use std::path::{Path, PathBuf};
+
+use crate::common::{copylab, fixture, pyperf_site_packages, stderr_of, stdout_of};
 use predicates::prelude::*;
 
 #[test]
@@ -59,6 +61,214 @@ fn unknown_sets_and_unbuilt_forks_are_usage_errors_before_any_measurement() {
         .assert()
         .failure()
         .stderr(predicate::str::contains("run `copylab fork build notbuilt` first"));
+    // With --script too, before the first arm runs (it would print "[1/2] baseline: ...").
+    let results = tempfile::tempdir().expect("tempdir");
+    copylab()
+        .args(["bench", "--fast", "--variants", "baseline", "--vm", "stock,fork:notbuilt", "--script"])
+        .arg(fixture("ten_structures_pyperf.py"))
+        .arg("--json-dir")
+        .arg(results.path())
+        .assert()
+        .code(1)
+        .stderr(
+            predicate::str::contains("run `copylab fork build notbuilt` first")
+                .and(predicate::str::contains("[1/").not()),
+        );
+    assert_eq!(std::fs::read_dir(results.path()).expect("readable").count(), 0, "an arm ran");
+}
+
+/// A fork "built" in seconds: a patch set of only a `features` file (no source patch, so no
+/// pristine crate is needed) and a stand-in for cargo whose "build" is a wrapper that logs its
+/// command line and runs the stock binary, all under a fork root of the test's own.
+struct FakeFork {
+    dir: tempfile::TempDir,
+}
+
+impl FakeFork {
+    const NAME: &str = "fake";
+
+    fn build() -> Self {
+        let fake = FakeFork { dir: tempfile::tempdir().expect("tempdir") };
+        let set = fake.patches().join(Self::NAME);
+        std::fs::create_dir_all(&set).expect("mkdir");
+        std::fs::write(set.join("features"), "# no features: the stock build\n").expect("write");
+        let wrapper = fake.dir.path().join("wrapper");
+        let script = format!(
+            "#!/bin/sh\necho \"$*\" >> '{}'\nexec '{}' \"$@\"\n",
+            fake.log().display(),
+            env!("CARGO_BIN_EXE_copylab")
+        );
+        write_executable(&wrapper, &script);
+        write_executable(
+            &fake.cargo(),
+            &format!(
+                "#!/bin/sh\n[ \"$1\" = build ] || {{ echo \"fake cargo: $1 is not build\" >&2; exit 1; }}\n\
+                 mkdir -p \"$CARGO_TARGET_DIR/release\" && cp '{}' \"$CARGO_TARGET_DIR/release/copylab\"\n",
+                wrapper.display()
+            ),
+        );
+        let built = fake.copylab().args(["fork", "build", Self::NAME, "--patches-dir"]).arg(fake.patches()).output();
+        let built = built.expect("runs");
+        assert!(built.status.success(), "fork build with a fake cargo: {}", stderr_of(&built));
+        assert!(stdout_of(&built).contains("built fork:fake"), "{}", stdout_of(&built));
+        fake
+    }
+
+    fn patches(&self) -> PathBuf {
+        self.dir.path().join("patches")
+    }
+
+    fn root(&self) -> PathBuf {
+        self.dir.path().join("forks")
+    }
+
+    fn cargo(&self) -> PathBuf {
+        self.dir.path().join("cargo")
+    }
+
+    fn log(&self) -> PathBuf {
+        self.dir.path().join("fork-invocations.log")
+    }
+
+    fn logged(&self) -> String {
+        std::fs::read_to_string(self.log()).unwrap_or_default()
+    }
+
+    fn stamp(&self) -> PathBuf {
+        self.root().join(Self::NAME).join("copylab.stamp")
+    }
+
+    /// `copylab` looking for forks in this fork root, building with the fake cargo.
+    fn copylab(&self) -> assert_cmd::Command {
+        let mut command = copylab();
+        command.env("COPYLAB_FORK_ROOT", self.root()).env("CARGO", self.cargo());
+        command
+    }
+}
+
+fn write_executable(path: &Path, text: &str) {
+    use std::os::unix::fs::PermissionsExt as _;
+    std::fs::write(path, text).expect("write");
+    std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o755)).expect("chmod");
+}
+
+#[test]
+fn fork_build_stamps_its_inputs_and_bench_refuses_a_stale_or_unstamped_fork() {
+    let fake = FakeFork::build();
+    let stamp = std::fs::read_to_string(fake.stamp()).expect("fork build writes a stamp");
+    let features = fake.patches().join("fake/features").display().to_string();
+    for input in ["  Cargo.lock\n", "  src/main.rs\n", "  src/fork/stamp.rs\n", &format!("  {features}\n")] {
+        assert!(stamp.contains(input), "{input:?} not in the stamp:\n{stamp}");
+    }
+    assert!(!stamp.contains("tests/fork.rs") && !stamp.contains("README.md"), "{stamp}");
+
+    let bench =
+        ["bench", "--fast", "--variants", "baseline", "--workloads", "deepcopy_reduce", "--vm", "stock,fork:fake"];
+    let fresh = fake.copylab().args(bench).output().expect("runs");
+    assert!(fresh.status.success(), "{}", stderr_of(&fresh));
+    assert!(stdout_of(&fresh).contains("baseline@fork:fake"), "{}", stdout_of(&fresh));
+    assert!(fake.logged().lines().any(|line| line.starts_with("worker --variant baseline")), "{}", fake.logged());
+
+    // An edit to the patch set: the binary no longer is what `fork build` would make.
+    std::fs::write(fake.patches().join("fake/features"), "# edited\n").expect("write");
+    let before = fake.logged();
+    let rebuild =
+        format!("rebuild it with `copylab fork build fake --patches-dir {}` (minutes)", fake.patches().display());
+    fake.copylab()
+        .args(bench)
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("fork:fake is stale"))
+        .stderr(predicate::str::contains(format!("changed: {features}")))
+        .stderr(predicate::str::contains(rebuild));
+    assert_eq!(fake.logged(), before, "the stale fork ran");
+
+    std::fs::remove_file(fake.stamp()).expect("rm");
+    fake.copylab()
+        .args(bench)
+        .assert()
+        .code(1)
+        .stderr(
+            predicate::str::contains("fork:fake has no usable build stamp").and(predicate::str::contains("missing")),
+        )
+        .stderr(predicate::str::contains("rebuild it with `copylab fork build fake`"));
+    assert_eq!(fake.logged(), before, "the unstamped fork ran");
+}
+
+#[test]
+fn bench_script_runs_each_vm_arm_with_that_vms_binary() {
+    let fake = FakeFork::build();
+    let results = tempfile::tempdir().expect("tempdir");
+    let script = fixture("ten_structures_pyperf.py");
+    let run = |results: &Path| {
+        fake.copylab()
+            .env("PYTHONPATH", pyperf_site_packages())
+            .args(["bench", "--fast", "--variants", "baseline,merged", "--vm", "stock,fork:fake", "--script"])
+            .arg(&script)
+            .arg("--json-dir")
+            .arg(results)
+            .output()
+            .expect("runs")
+    };
+    let out = run(results.path());
+    assert!(out.status.success(), "{}", stderr_of(&out));
+    let table = stdout_of(&out);
+    for arm in ["merged", "baseline@fork:fake", "merged@fork:fake"] {
+        let row = table.lines().find(|l| l.trim_start().starts_with(&format!("{arm} "))).unwrap_or_default();
+        assert!(
+            ["faster", "slower", "not significant"].iter().any(|v| row.contains(v)),
+            "no verdict for {arm}:\n{table}"
+        );
+    }
+    for file in ["baseline.json", "merged.json", "baseline_fork_fake.json", "merged_fork_fake.json"] {
+        assert!(results.path().join(file).is_file(), "{file} not in --json-dir");
+    }
+    // Each fork arm ran the script through the fork's binary, and only the fork arms did.
+    let runs: Vec<String> = fake.logged().lines().filter(|line| line.starts_with("run ")).map(str::to_string).collect();
+    assert_eq!(runs.len(), 2, "{runs:?}");
+    for (run, variant) in runs.iter().zip(["baseline", "merged"]) {
+        assert!(run.starts_with(&format!("run --variant {variant} --memo dict -- {}", script.display())), "{run}");
+    }
+
+    std::fs::write(fake.patches().join("fake/features"), "# edited\n").expect("write");
+    let stale_results = tempfile::tempdir().expect("tempdir");
+    let out = run(stale_results.path());
+    assert_eq!(out.status.code(), Some(1), "{}", stderr_of(&out));
+    assert!(stderr_of(&out).contains("fork:fake is stale"), "{}", stderr_of(&out));
+    assert_eq!(std::fs::read_dir(stale_results.path()).expect("readable").count(), 0, "an arm ran");
+}
+
+#[test]
+fn bench_sweep_runs_every_value_on_every_vm() {
+    let fake = FakeFork::build();
+    let svg = fake.dir.path().join("sweep.svg");
+    let sweep = |fake: &FakeFork| {
+        let mut command = fake.copylab();
+        command
+            .args(["bench", "sweep", "--fast", "--variant", "fastpath", "--define", "_FASTPATH_MAX=0,5"])
+            .args(["--workloads", "deepcopy_reduce", "--vm", "stock,fork:fake", "--svg"])
+            .arg(&svg);
+        command.output().expect("runs")
+    };
+    let out = sweep(&fake);
+    assert!(out.status.success(), "{}", stderr_of(&out));
+    let table = stdout_of(&out);
+    let rows: Vec<&str> = table.lines().filter(|line| line.trim_start().starts_with("deepcopy_reduce")).collect();
+    assert_eq!(rows.len(), 2, "{table}");
+    assert!(rows[0].trim_start().starts_with("deepcopy_reduce@stock ") && rows[1].contains("@fork:fake "), "{table}");
+    assert!(std::fs::read_to_string(&svg).expect("the plot").contains("deepcopy_reduce@fork:fake"));
+    // Both values ran on the fork's binary.
+    for value in ["0", "5"] {
+        let define = format!("--define _FASTPATH_MAX={value}");
+        assert!(fake.logged().lines().any(|line| line.starts_with("worker") && line.contains(&define)), "{define}");
+    }
+
+    std::fs::write(fake.patches().join("fake/features"), "# edited\n").expect("write");
+    std::fs::remove_file(&svg).expect("rm");
+    let out = sweep(&fake);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr_of(&out));
+    assert!(stderr_of(&out).contains("fork:fake is stale"), "{}", stderr_of(&out));
+    assert!(!svg.exists(), "a plot of a refused sweep");
 }
 
 /// The checks the `defaults` fork must pass hold on the stock VM (and CPython), so a failure
@@ -115,4 +325,33 @@ fn the_alloc_fork_builds_passes_test_copy_and_benches_against_stock() {
         .expect("runs");
     assert!(bench.status.success(), "{}", stderr_of(&bench));
     assert!(stdout_of(&bench).contains("baseline@fork:alloc"), "{}", stdout_of(&bench));
+}
+
+/// Builds the `defaults` fork (minutes even after the test above: every build of a patched
+/// fork recompiles rustpython-vm, docs/vm-patches.md says why) and runs a user's pyperf
+/// script on it and on stock; pyperf's workers must be the fork's too.
+#[test]
+#[ignore = "builds a second RustPython (about 6 minutes on 2 cores): COPYLAB_FORK_TESTS=1 bash .ci/run"]
+fn bench_script_runs_on_a_real_fork() {
+    let binary = build_fork("defaults");
+    let results = tempfile::tempdir().expect("tempdir");
+    let out = copylab()
+        .env("PYTHONPATH", pyperf_site_packages())
+        .args(["bench", "--fast", "--variants", "baseline", "--vm", "stock,fork:defaults", "--script"])
+        .arg(fixture("ten_structures_pyperf.py"))
+        .arg("--json-dir")
+        .arg(results.path())
+        .output()
+        .expect("runs");
+    assert!(out.status.success(), "{}", stderr_of(&out));
+    let table = stdout_of(&out);
+    let row = table.lines().find(|l| l.trim_start().starts_with("baseline@fork:defaults ")).unwrap_or_default();
+    assert!(["faster", "slower", "not significant"].iter().any(|v| row.contains(v)), "{table}");
+    // pyperf records its workers' sys.executable: the launcher of the binary that ran them.
+    let launcher = crate::common::python3_output(&format!(
+        "import pyperf; print(pyperf.BenchmarkSuite.load({:?}).get_benchmarks()[0].get_metadata()['python_executable'])",
+        results.path().join("baseline_fork_defaults.json").display().to_string()
+    ));
+    let text = std::fs::read_to_string(&launcher).expect("the launcher pyperf names");
+    assert!(text.contains(&format!("exec '{binary}' run")), "{launcher}:\n{text}");
 }

@@ -41,6 +41,12 @@ impl SweepSpec {
         self.values.iter().map(|value| base.clone().with_define(&self.name, value)).collect()
     }
 
+    /// [`SweepSpec::arms`] of `base` on each VM build (`stock`, `fork:NAME`), VM by VM: one
+    /// plan, so the builds are interleaved like any other arms.
+    pub fn arms_on(&self, base: &Arm, vms: &[String]) -> Vec<Arm> {
+        vms.iter().flat_map(|vm| self.arms(&base.clone().with_vm(vm))).collect()
+    }
+
     /// The values as numbers, if they all are (for a numeric x axis).
     fn numeric_values(&self) -> Option<Vec<f64>> {
         self.values.iter().map(|v| v.parse::<f64>().ok()).collect()
@@ -53,30 +59,37 @@ pub struct SweepTable {
     pub spec: SweepSpec,
     /// Label of the swept arm without the define, e.g. `fastpath`.
     pub subject: String,
-    /// (workload, one summary per value).
+    /// (workload, one summary per value); with several VMs, one row per workload and VM,
+    /// named `workload@vm` and kept next to each other.
     pub rows: Vec<(String, Vec<Summary>)>,
 }
 
 impl SweepTable {
-    /// `results` must come from a plan whose arms are `spec.arms(base)`.
-    pub fn from_results(spec: &SweepSpec, base: &Arm, results: &RunResults) -> Result<SweepTable, BenchError> {
-        if results.arms != spec.arms(base) {
+    /// `results` must come from a plan whose arms are `spec.arms_on(base, vms)`.
+    pub fn from_results(
+        spec: &SweepSpec,
+        base: &Arm,
+        vms: &[String],
+        results: &RunResults,
+    ) -> Result<SweepTable, BenchError> {
+        if vms.is_empty() || results.arms != spec.arms_on(base, vms) {
             return Err(BenchError::InvalidPlan(format!(
-                "these results are not a sweep of {} over {}",
+                "these results are not a sweep of {} over {} on {}",
                 spec.name,
-                spec.values.join(",")
+                spec.values.join(","),
+                vms.join(",")
             )));
         }
-        let rows = results
-            .workloads
-            .iter()
-            .enumerate()
-            .map(|(w, workload)| {
+        let values = spec.values.len();
+        let mut rows = Vec::new();
+        for (w, workload) in results.workloads.iter().enumerate() {
+            for (v, vm) in vms.iter().enumerate() {
                 let summaries =
-                    (0..results.arms.len()).filter_map(|a| Summary::of(&results.cell(w, a).values())).collect();
-                (workload.name.clone(), summaries)
-            })
-            .collect();
+                    (v * values..(v + 1) * values).filter_map(|a| Summary::of(&results.cell(w, a).values())).collect();
+                let name = if vms.len() == 1 { workload.name.clone() } else { format!("{}@{vm}", workload.name) };
+                rows.push((name, summaries));
+            }
+        }
         Ok(SweepTable { spec: spec.clone(), subject: base.label(), rows })
     }
 
@@ -149,8 +162,12 @@ mod tests {
         }
     }
 
-    fn results(spec: &SweepSpec, base: &Arm) -> RunResults {
-        let arms = spec.arms(base);
+    fn stock() -> Vec<String> {
+        vec![crate::STOCK_VM.to_string()]
+    }
+
+    fn results(spec: &SweepSpec, base: &Arm, vms: &[String]) -> RunResults {
+        let arms = spec.arms_on(base, vms);
         let workloads: Vec<Workload> = ["deepcopy", "deepcopy_memo"]
             .iter()
             .map(|name| Workload { name: name.to_string(), file: "trio.py".into(), suite: "trio".into() })
@@ -183,7 +200,7 @@ mod tests {
     fn table_and_plot_follow_the_values() {
         let spec = parse_sweep("_FASTPATH_MAX=1,5,20,100").expect("valid");
         let base = Arm::rustpython("fastpath", "dict");
-        let table = SweepTable::from_results(&spec, &base, &results(&spec, &base)).expect("sweep");
+        let table = SweepTable::from_results(&spec, &base, &stock(), &results(&spec, &base, &stock())).expect("sweep");
         let text = table.render_text();
         assert!(text.starts_with("Sweep of _FASTPATH_MAX for fastpath"), "{text}");
         assert!(text.contains("_FASTPATH_MAX =") && text.contains("100"), "{text}");
@@ -195,14 +212,45 @@ mod tests {
         assert!((y - 2.01e-3).abs() < 1e-15, "{y}");
 
         let other = parse_sweep("_FASTPATH_MAX=1,2").expect("valid");
-        assert!(SweepTable::from_results(&other, &base, &results(&spec, &base)).is_err());
+        assert!(SweepTable::from_results(&other, &base, &stock(), &results(&spec, &base, &stock())).is_err());
+        let two = vec![crate::STOCK_VM.to_string(), "fork:alloc".to_string()];
+        assert!(SweepTable::from_results(&spec, &base, &two, &results(&spec, &base, &stock())).is_err());
+        assert!(SweepTable::from_results(&spec, &base, &[], &results(&spec, &base, &stock())).is_err());
+    }
+
+    #[test]
+    fn a_sweep_on_several_vms_has_a_row_per_workload_and_vm() {
+        let spec = parse_sweep("_FASTPATH_MAX=1,5").expect("valid");
+        let base = Arm::rustpython("fastpath", "dict");
+        let vms = vec![crate::STOCK_VM.to_string(), "fork:alloc".to_string()];
+        let arms = spec.arms_on(&base, &vms);
+        let labels: Vec<String> = arms.iter().map(Arm::label).collect();
+        assert_eq!(
+            labels,
+            [
+                "fastpath,_FASTPATH_MAX=1",
+                "fastpath,_FASTPATH_MAX=5",
+                "fastpath,_FASTPATH_MAX=1@fork:alloc",
+                "fastpath,_FASTPATH_MAX=5@fork:alloc"
+            ]
+        );
+        let table = SweepTable::from_results(&spec, &base, &vms, &results(&spec, &base, &vms)).expect("sweep");
+        let names: Vec<&str> = table.rows.iter().map(|(name, _)| name.as_str()).collect();
+        assert_eq!(names, ["deepcopy@stock", "deepcopy@fork:alloc", "deepcopy_memo@stock", "deepcopy_memo@fork:alloc"]);
+        // The fork's row holds the fork's arms (the third and fourth), in value order.
+        let means: Vec<f64> = table.rows[1].1.iter().map(|summary| summary.mean).collect();
+        for (mean, arm) in means.iter().zip([3.0, 4.0]) {
+            assert!((mean - 1e-3 / arm * 1.005).abs() < 1e-15, "{means:?}");
+        }
+        assert_eq!(table.plot().series.len(), 4);
+        assert!(table.render_text().contains("deepcopy_memo@fork:alloc"), "{}", table.render_text());
     }
 
     #[test]
     fn non_numeric_values_are_categories() {
         let spec = parse_sweep("_USE_FAST=True,False").expect("valid");
         let base = Arm::rustpython("fastpath", "dict");
-        let table = SweepTable::from_results(&spec, &base, &results(&spec, &base)).expect("sweep");
+        let table = SweepTable::from_results(&spec, &base, &stock(), &results(&spec, &base, &stock())).expect("sweep");
         assert_eq!(table.plot().x_categories, Some(vec!["True".to_string(), "False".to_string()]));
     }
 }

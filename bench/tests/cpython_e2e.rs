@@ -238,7 +238,8 @@ fn sweep_plans_each_value_as_an_arm_and_plots_one_line_per_workload() {
     let launcher = common::FakeLauncher::default();
     let results = run_plan(&plan, "/d.py".as_ref(), &launcher, &mut SilentProgress).expect("run");
     assert!(launcher.jobs.borrow().iter().any(|j| j.define_args().contains(&"_FASTPATH_MAX=20".into())));
-    let table = SweepTable::from_results(&spec, &base, &results).expect("table");
+    let table =
+        SweepTable::from_results(&spec, &base, &[copylab_bench::STOCK_VM.to_string()], &results).expect("table");
     let plot = table.plot();
     assert_eq!(plot.series.len(), 2, "one line per workload");
     assert!(plot.series.iter().all(|series| series.points.len() == 4), "one point per value");

@@ -108,9 +108,10 @@ fn sweep(args: SweepArgs) -> Result<u8, CliError> {
     let files = BenchFiles::materialize()?;
     let workloads = chosen_workloads(&files, &args.workloads)?;
     let base = Arm::rustpython(args.variant.name, copylab_bench::DEFAULT_MEMO);
-    let plan = Plan::new(workloads, spec.arms(&base), preset(&args.effort).settings())?;
+    let vms: Vec<String> = args.vm.iter().map(crate::fork::Vm::label).collect();
+    let plan = Plan::new(workloads, spec.arms_on(&base, &vms), preset(&args.effort).settings())?;
     let results = execute(&plan, &files)?;
-    let table = SweepTable::from_results(&spec, &base, &results)?;
+    let table = SweepTable::from_results(&spec, &base, &vms, &results)?;
     super::print_text(&table.render_text());
     svg.write(&crate::render::svg_plot::render(&table.plot()))?;
     eprintln!("wrote {}", args.svg.display());
@@ -132,33 +133,52 @@ fn execute(plan: &Plan, files: &BenchFiles) -> Result<RunResults, CliError> {
 /// Runs a job in `copylab worker`: a fresh process and interpreter with the arm's copy.py,
 /// started from the binary of the arm's VM (this one for `stock`, a fork's for `fork:NAME`).
 struct RustPythonLauncher {
-    /// (arm VM label, binary) for every VM of the plan.
-    binaries: Vec<(String, PathBuf)>,
+    binaries: VmBinaries,
 }
 
 impl RustPythonLauncher {
-    /// Resolves every VM of `arms` before anything runs, so a fork that is not built fails at
-    /// once rather than after minutes of measuring the other arms.
     fn for_arms(arms: &[Arm]) -> Result<Self, CliError> {
+        Ok(RustPythonLauncher { binaries: VmBinaries::for_arms(arms)? })
+    }
+}
+
+/// The copylab binary of every VM of a plan.
+pub(super) struct VmBinaries {
+    /// (arm VM label, binary).
+    binaries: Vec<(String, PathBuf)>,
+}
+
+impl VmBinaries {
+    /// Resolves every VM of `arms` before anything runs, so a fork that is not built, or was
+    /// built from other sources, fails at once rather than after minutes of measuring the
+    /// other arms.
+    pub(super) fn for_arms(arms: &[Arm]) -> Result<Self, CliError> {
         let stock = std::env::current_exe()
             .map_err(|source| BenchError::Spawn { program: PathBuf::from("copylab"), source })?;
         let mut binaries: Vec<(String, PathBuf)> = Vec::new();
         for arm in arms {
             if !binaries.iter().any(|(vm, _)| *vm == arm.vm) {
-                let binary = crate::fork::Vm::parse(&arm.vm)?.binary(&stock, &crate::fork::fork_root())?;
+                let vm = crate::fork::Vm::parse(&arm.vm)?;
+                let binary = vm.binary(&stock, &crate::fork::fork_root(), &crate::fork::source_dir())?;
                 binaries.push((arm.vm.clone(), binary));
             }
         }
-        Ok(RustPythonLauncher { binaries })
+        Ok(VmBinaries { binaries })
+    }
+
+    /// The binary of `arm`'s VM.
+    pub(super) fn of(&self, arm: &Arm) -> Result<&Path, BenchError> {
+        self.binaries
+            .iter()
+            .find(|(vm, _)| *vm == arm.vm)
+            .map(|(_, exe)| exe.as_path())
+            .ok_or_else(|| BenchError::InvalidPlan(format!("no copylab binary for VM '{}' of {}", arm.vm, arm.label())))
     }
 }
 
 impl Launcher for RustPythonLauncher {
     fn run(&self, job: &Job) -> Result<WorkerOutput, BenchError> {
-        let exe = self.binaries.iter().find(|(vm, _)| *vm == job.arm.vm).map(|(_, exe)| exe).ok_or_else(|| {
-            BenchError::InvalidPlan(format!("no copylab binary for VM '{}' of {}", job.arm.vm, job.arm.label()))
-        })?;
-        let mut command = Command::new(exe);
+        let mut command = Command::new(self.binaries.of(&job.arm)?);
         // The host rewrites the constants in the source, so no --define goes to the driver.
         command.arg("worker").args(selection_args(&job.arm)).arg(&job.driver).args(job.driver_args());
         run_worker_command(&mut command, job)

@@ -1,9 +1,10 @@
 //! `copylab bench --script FILE.py`: a user's own pyperf script as an A/B experiment.
 //!
 //! The script runs once per arm, start to end, as its author runs it (`python FILE.py
-//! --output ARM.json`): under copylab through the arm's python launcher (so pyperf's workers get
-//! the arm too), under CPython with the arm's copy.py first on `PYTHONPATH` (which pyperf
-//! passes on to its workers). pyperf does the timing; copylab compares the files with the
+//! --output ARM.json`): under copylab through the arm's python launcher, which runs the binary
+//! of the arm's VM (`--vm stock,fork:NAME`), so pyperf's workers get the arm too; under
+//! CPython with the arm's copy.py first on `PYTHONPATH` (which pyperf passes on to its
+//! workers). pyperf does the timing; copylab compares the files with the
 //! same statistics, verdicts and geometric mean as its built-in workloads. Arms run one
 //! after another (pyperf owns the worker schedule inside each run), not interleaved.
 
@@ -13,6 +14,7 @@ use std::time::Instant;
 
 use copylab_bench::{Arm, BenchError, BenchFiles, Interpreter, TerminalOptions, markdown, pyperf, terminal};
 
+use super::bench::VmBinaries;
 use crate::cli::BenchRunArgs;
 use crate::error::CliError;
 use crate::output::Output;
@@ -36,6 +38,8 @@ pub(super) fn run(
         )));
     }
     let arms = super::bench::plan_arms(args, files)?;
+    // Before the first arm runs: an unbuilt or stale fork must not cost the other arms' minutes.
+    let binaries = VmBinaries::for_arms(&arms)?;
     let dir = results_dir(args.json_dir.as_deref())?;
     let mut completed = Vec::new();
     let mut failures = Vec::new();
@@ -43,7 +47,7 @@ pub(super) fn run(
         let output = dir.join(format!("{}.json", arm.file_stem()));
         eprintln!("[{}/{}] {}: {}", index + 1, arms.len(), arm.label(), script.display());
         let started = Instant::now();
-        match run_arm(arm, script, &output, args) {
+        match run_arm(arm, &binaries, script, &output, args) {
             Ok(()) => {
                 eprintln!("      done in {:.1} s", started.elapsed().as_secs_f64());
                 completed.push((arm.clone(), output));
@@ -96,10 +100,10 @@ fn results_dir(json_dir: Option<&Path>) -> Result<PathBuf, CliError> {
 }
 
 /// Runs the script under `arm` with `--output`; the error is what a user needs to see.
-fn run_arm(arm: &Arm, script: &Path, output: &Path, args: &BenchRunArgs) -> Result<(), String> {
+fn run_arm(arm: &Arm, binaries: &VmBinaries, script: &Path, output: &Path, args: &BenchRunArgs) -> Result<(), String> {
     // pyperf refuses to overwrite an existing --output file.
     let _ = std::fs::remove_file(output);
-    let mut command = arm_command(arm).map_err(|err| err.to_string())?;
+    let mut command = arm_command(arm, binaries).map_err(|err| err.to_string())?;
     command.arg(script).arg("--output").arg(output);
     if args.effort.fast {
         command.arg("--fast");
@@ -127,13 +131,14 @@ fn run_arm(arm: &Arm, script: &Path, output: &Path, args: &BenchRunArgs) -> Resu
     }
 }
 
-/// The interpreter command of an arm: copylab's launcher with the arm's selection, or the
-/// CPython executable with the arm's copy.py first on PYTHONPATH.
-fn arm_command(arm: &Arm) -> Result<Command, CliError> {
+/// The interpreter command of an arm: the launcher of the arm's VM binary with the arm's
+/// selection, or the CPython executable with the arm's copy.py first on PYTHONPATH.
+fn arm_command(arm: &Arm, binaries: &VmBinaries) -> Result<Command, CliError> {
     match &arm.interpreter {
         Interpreter::RustPython => {
             let selection = super::bench::selection_args(arm);
-            Ok(Command::new(super::python_launcher::python_launcher(&arm.label(), &selection)?))
+            let copylab = binaries.of(arm)?;
+            Ok(Command::new(super::python_launcher::launcher_of(copylab, &arm.label(), &selection)?))
         }
         Interpreter::CPython(exe) => {
             let mut command = Command::new(exe);

@@ -20,7 +20,12 @@ use crate::error::CliError;
 /// pyperf's metadata (`python_executable`).
 pub(crate) fn python_launcher(label: &str, selection: &[OsString]) -> Result<PathBuf, CliError> {
     let copylab = std::env::current_exe().map_err(|source| CliError::Launcher { path: "copylab".into(), source })?;
-    let script = launcher_script(&copylab, selection);
+    launcher_of(&copylab, label, selection)
+}
+
+/// [`python_launcher`] of another copylab binary (a fork's, for `bench --script --vm`).
+pub(crate) fn launcher_of(copylab: &Path, label: &str, selection: &[OsString]) -> Result<PathBuf, CliError> {
+    let script = launcher_script(copylab, selection);
     let mut hasher = std::hash::DefaultHasher::new();
     script.hash(&mut hasher);
     let safe_label: String =

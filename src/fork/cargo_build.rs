@@ -1,6 +1,6 @@
 //! Builds a fork's copylab binary: apply the patches, generate the workspace, run
 //! `cargo build --release --locked --ignore-rust-version` there, and copy the binary to
-//! `target/fork/<name>/copylab`.
+//! `target/fork/<name>/copylab`, with the stamp of what it was built from beside it (`stamp`).
 //!
 //! All forks share one target directory, `target/fork/target`: crates that do not depend on
 //! the patched one (the parser, malachite, ...) compile once for every fork. It is never the
@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::{Duration, Instant};
 
-use super::{ForkError, ForkName, patching, pristine, workspace};
+use super::{ForkError, ForkName, patching, pristine, stamp, workspace};
 
 #[derive(Debug)]
 pub(crate) struct BuiltFork {
@@ -27,6 +27,8 @@ pub(crate) fn build(
     name: &ForkName,
 ) -> Result<BuiltFork, ForkError> {
     let started = Instant::now();
+    // The inputs as the build reads them: an edit made while cargo runs leaves the fork stale.
+    let inputs = stamp::Stamp::of_tree(source_dir, patches_dir, name)?;
     let applied = patching::apply(source_dir, patches_dir, fork_root, name)?;
     let workspace = workspace::generate(source_dir, fork_root, &applied)?;
     let target_dir = fork_root.join("target");
@@ -49,6 +51,16 @@ pub(crate) fn build(
 
     let built = target_dir.join("release/copylab");
     let binary = name.binary(fork_root);
+    // Stamp removed first: a copy that fails half-way must not leave a new binary (or a
+    // truncated one) passing for the old build.
+    let stamp_path = stamp::path(fork_root, name);
+    match std::fs::remove_file(&stamp_path) {
+        Err(err) if err.kind() != std::io::ErrorKind::NotFound => {
+            return Err(ForkError::Write { path: stamp_path, source: err });
+        }
+        _ => {}
+    }
     std::fs::copy(&built, &binary).map_err(|source| ForkError::Write { path: binary.clone(), source })?;
+    std::fs::write(&stamp_path, inputs.render()).map_err(|source| ForkError::Write { path: stamp_path, source })?;
     Ok(BuiltFork { binary, elapsed: started.elapsed(), patches: applied.patches, features: applied.features })
 }

@@ -1,5 +1,7 @@
 use std::path::PathBuf;
 
+use super::stamp::Changes;
+
 /// Everything preparing or building a fork can fail with. Each message names the file or
 /// command at fault and what to do.
 #[derive(Debug, thiserror::Error)]
@@ -12,6 +14,10 @@ pub(crate) enum ForkError {
     BadVm { input: String },
     #[error("fork:{name} is not built ({binary} is missing): run `copylab fork build {name}` first (minutes)", binary = binary.display())]
     NotBuilt { name: String, binary: PathBuf },
+    #[error("fork:{name} is stale: {binary} was built from other sources than the tree holds now ({changes}); rebuild it with `{rebuild}` (minutes)", binary = binary.display())]
+    Stale { name: String, binary: PathBuf, changes: Box<Changes>, rebuild: String },
+    #[error("fork:{name} has no usable build stamp ({stamp}: {reason}), so what it runs is unknown; rebuild it with `{rebuild}` (minutes)", stamp = stamp.display())]
+    Unstamped { name: String, stamp: PathBuf, reason: String, rebuild: String },
     #[error("no patch set '{name}' in {dir}; known sets: {known}", dir = dir.display(), known = if known.is_empty() { "none".to_string() } else { known.join(", ") })]
     UnknownPatchSet { name: String, dir: PathBuf, known: Vec<String> },
     #[error("cannot read {path}: {source}", path = path.display())]

@@ -13,6 +13,7 @@ mod lockfile;
 mod patch_set;
 mod patching;
 mod pristine;
+mod stamp;
 mod workspace;
 
 use std::path::{Path, PathBuf};
@@ -36,9 +37,12 @@ pub(crate) fn default_patches_dir() -> PathBuf {
     source_dir().join("vm-patches/patches")
 }
 
-/// Everything fork builds write goes under here (inside the ignored `target/`).
+/// Everything fork builds write goes under here: the ignored `target/fork/` of the source tree,
+/// or `COPYLAB_FORK_ROOT`, which lets tests work in a directory of their own.
 pub(crate) fn fork_root() -> PathBuf {
-    source_dir().join("target/fork")
+    std::env::var_os("COPYLAB_FORK_ROOT")
+        .filter(|dir| !dir.is_empty())
+        .map_or_else(|| source_dir().join("target/fork"), PathBuf::from)
 }
 
 /// A fork's name: its patch sets in the order given, e.g. `alloc+threading`.
@@ -101,13 +105,18 @@ impl Vm {
         }
     }
 
-    /// The binary that runs this VM's workers: `stock_exe`, or the fork's, which must be built.
-    pub(crate) fn binary(&self, stock_exe: &Path, fork_root: &Path) -> Result<PathBuf, ForkError> {
+    /// The binary that runs this VM's workers: `stock_exe`, or the fork's, which must be built
+    /// and stamped as built from what `source_dir` and its patch sets hold now.
+    pub(crate) fn binary(&self, stock_exe: &Path, fork_root: &Path, source_dir: &Path) -> Result<PathBuf, ForkError> {
         match self {
             Vm::Stock => Ok(stock_exe.to_path_buf()),
             Vm::Fork(name) => {
                 let binary = name.binary(fork_root);
-                if binary.is_file() { Ok(binary) } else { Err(ForkError::NotBuilt { name: name.as_string(), binary }) }
+                if !binary.is_file() {
+                    return Err(ForkError::NotBuilt { name: name.as_string(), binary });
+                }
+                stamp::check(source_dir, fork_root, name)?;
+                Ok(binary)
             }
         }
     }
@@ -125,9 +134,16 @@ mod tests {
         assert!(matches!(Vm::parse("alloc"), Err(ForkError::BadVm { .. })));
         assert!(matches!(Vm::parse("fork:"), Err(ForkError::BadName { .. })));
         let dir = tempfile::tempdir().expect("tempdir");
-        let err = fork.binary(Path::new("/bin/true"), dir.path()).expect_err("not built");
+        let err = fork.binary(Path::new("/bin/true"), dir.path(), dir.path()).expect_err("not built");
         assert!(err.to_string().contains("copylab fork build alloc+threading"), "{err}");
-        assert_eq!(Vm::Stock.binary(Path::new("/bin/true"), dir.path()).expect("stock"), Path::new("/bin/true"));
+        let stock = Vm::Stock.binary(Path::new("/bin/true"), dir.path(), dir.path()).expect("stock");
+        assert_eq!(stock, Path::new("/bin/true"));
+        // Built but never stamped: refused too.
+        let Vm::Fork(name) = &fork else { unreachable!("parsed as a fork above") };
+        std::fs::create_dir_all(name.dir(dir.path())).expect("mkdir");
+        std::fs::write(name.binary(dir.path()), "").expect("write");
+        let err = fork.binary(Path::new("/bin/true"), dir.path(), dir.path()).expect_err("unstamped");
+        assert!(matches!(err, ForkError::Unstamped { .. }), "{err}");
     }
 
     #[test]

@@ -10,12 +10,14 @@
 //!   (`--define NAME=VALUE`).
 
 mod define;
+mod digest;
 mod error;
 mod registry;
 mod source;
 mod trace_spelling;
 
 pub use define::{Define, Tunable, split_name_value, tunables};
+pub use digest::sha256_hex;
 pub use error::{CopySourceError, DefineError, UnknownVariant};
 pub use registry::{Variant, baseline, find, upstream_path, variants};
 pub use source::CopySource;
