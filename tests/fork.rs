@@ -355,3 +355,30 @@ fn bench_script_runs_on_a_real_fork() {
     let text = std::fs::read_to_string(&launcher).expect("the launcher pyperf names");
     assert!(text.contains(&format!("exec '{binary}' run")), "{launcher}:\n{text}");
 }
+
+/// Builds the `versions` fork (minutes): the native deepcopy, which there keeps per-class
+/// answers of copy.py's tables across calls, must still be observably the baseline, including
+/// tables changed between and during copies, and pass CPython's test_copy.
+#[test]
+#[ignore = "builds a second RustPython (about 6 minutes on 2 cores): COPYLAB_FORK_TESTS=1 bash .ci/run"]
+fn the_versions_fork_keeps_native_semantics() {
+    let binary = build_fork("versions");
+    let semantics = crate::native_variant::semantics_script();
+    let run = |variant: &str| {
+        let out = std::process::Command::new(&binary)
+            .args(["run", "--variant", variant, &semantics])
+            .output()
+            .expect("the fork binary runs");
+        assert!(out.status.success(), "{variant} on fork:versions:\n{}", stderr_of(&out));
+        stdout_of(&out)
+    };
+    let baseline = run("baseline");
+    assert!(baseline.contains("unregistered between copies"), "{baseline}");
+    assert_eq!(run("native"), baseline, "native on fork:versions differs from the baseline");
+    let test_copy = std::process::Command::new(&binary)
+        .args(["run", "--variant", "native", crate::common::CPYTHON_TEST_COPY])
+        .env("PYTHONPATH", "/usr/lib/python3.11")
+        .output()
+        .expect("the fork binary runs");
+    assert!(test_copy.status.success(), "test_copy under native on fork:versions:\n{}", stderr_of(&test_copy));
+}

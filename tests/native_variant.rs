@@ -11,7 +11,7 @@ fn run(args: &[&str], script: &str) -> String {
     stdout_of(&out)
 }
 
-fn semantics_script() -> String {
+pub(crate) fn semantics_script() -> String {
     std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/py/native_semantics.py").display().to_string()
 }
 

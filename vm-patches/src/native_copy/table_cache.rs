@@ -159,7 +159,9 @@ mod unversioned {
 
     /// Nothing is kept: each call reads the module's globals again.
     #[derive(Debug, Default)]
-    pub(in super::super) struct GlobalsCache;
+    pub(in super::super) struct GlobalsCache {
+        _kept: std::marker::PhantomData<PyObjectRef>,
+    }
 
     impl GlobalsCache {
         pub(in super::super) fn value(
