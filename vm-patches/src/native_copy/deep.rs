@@ -169,9 +169,13 @@ impl<'a> DeepCopier<'a> {
         waiting: &mut Vec<PyObjectRef>,
     ) -> PyResult<()> {
         let mut known = KnownClasses::default();
-        // A list iterator: re-reads the length every step, as the list may change under it.
+        // A list iterator: re-reads the length every step, as the list may change under it
+        // (only while code runs, so a run of items copied without code is read in one go).
         let mut index = 0;
         loop {
+            let run =
+                x.borrow_vec().get(index..).map_or(Ok(0), |items| self.copy_known_items(items, memo, &known, waiting));
+            index += run?;
             let Some(item) = x.borrow_vec().get(index).cloned() else { return Ok(()) };
             index += 1;
             match self.copy_without_code(&item, memo, &mut known)? {
@@ -183,6 +187,41 @@ impl<'a> DeepCopier<'a> {
                 }
             }
         }
+    }
+
+    /// Copies the leading items of `items` that need no question asked (of a class known to
+    /// be atomic, or known not to be and found in a native memo) and returns how many. It runs
+    /// no code at all, so the caller may hold the list's lock; the first item that needs more
+    /// is left to [`Self::copy_without_code`], outside it.
+    fn copy_known_items(
+        &self,
+        items: &[PyObjectRef],
+        memo: &Memo,
+        known: &KnownClasses,
+        waiting: &mut Vec<PyObjectRef>,
+    ) -> PyResult<usize> {
+        let native_memo = memo.lookups_run_no_code();
+        // The last memo hit: nothing writes the memo during the run, so an item that is the
+        // same object as the one before (`[shared] * 100`) has the same copy.
+        let mut last_hit: Option<(usize, PyObjectRef)> = None;
+        for (done, item) in items.iter().enumerate() {
+            let copied = match known.atomic(item.class().as_object().get_id()) {
+                Some(true) => item.clone(),
+                Some(false) if native_memo => {
+                    let id = item.get_id();
+                    match &last_hit {
+                        Some((last, copied)) if *last == id => copied.clone(),
+                        _ => match memo.get(id, self.vm)? {
+                            Some(copied) => last_hit.insert((id, copied)).1.clone(),
+                            None => return Ok(done),
+                        },
+                    }
+                }
+                _ => return Ok(done),
+            };
+            waiting.push(copied);
+        }
+        Ok(items.len())
     }
 
     /// `_deepcopy_tuple`: the original back when no element changed.
