@@ -8,8 +8,13 @@ const GRAPHS: &str = "1000";
 const SEED: &str = "20261126";
 
 fn signatures(args: &[&str]) -> Vec<String> {
+    signatures_on(copylab(), args)
+}
+
+/// The signatures as `copylab` (this binary, or a fork's: tests/fork.rs) prints them.
+pub(crate) fn signatures_on(mut copylab: assert_cmd::Command, args: &[&str]) -> Vec<String> {
     let script = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/py/differential.py");
-    let out = copylab()
+    let out = copylab
         .arg("run")
         .args(args)
         .arg(&script)

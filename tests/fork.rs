@@ -381,4 +381,13 @@ fn the_versions_fork_keeps_native_semantics() {
         .output()
         .expect("the fork binary runs");
     assert!(test_copy.status.success(), "test_copy under native on fork:versions:\n{}", stderr_of(&test_copy));
+    // The 1,000 generated graphs: native on the fork copies them as the stock baseline does.
+    let stock = crate::differential::signatures_on(copylab(), &["--variant", "baseline"]);
+    let mut fork = assert_cmd::Command::new(&binary);
+    fork.timeout(std::time::Duration::from_secs(600));
+    assert_eq!(
+        crate::differential::signatures_on(fork, &["--variant", "native"]),
+        stock,
+        "differential test on fork:versions"
+    );
 }

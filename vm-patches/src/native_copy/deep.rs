@@ -202,7 +202,9 @@ impl<'a> DeepCopier<'a> {
     ) -> PyResult<usize> {
         let native_memo = memo.lookups_run_no_code();
         // The last memo hit: nothing writes the memo during the run, so an item that is the
-        // same object as the one before (`[shared] * 100`) has the same copy.
+        // same object as the one before (`[shared] * 100`) has the same copy. Not with the
+        // CAM memo, whose device must see every lookup the baseline makes.
+        let skip_repeats = memo.lookups_are_unobserved();
         let mut last_hit: Option<(usize, PyObjectRef)> = None;
         for (done, item) in items.iter().enumerate() {
             let copied = match known.atomic(item.class().as_object().get_id()) {
@@ -210,7 +212,7 @@ impl<'a> DeepCopier<'a> {
                 Some(false) if native_memo => {
                     let id = item.get_id();
                     match &last_hit {
-                        Some((last, copied)) if *last == id => copied.clone(),
+                        Some((last, copied)) if skip_repeats && *last == id => copied.clone(),
                         _ => match memo.get(id, self.vm)? {
                             Some(copied) => last_hit.insert((id, copied)).1.clone(),
                             None => return Ok(done),

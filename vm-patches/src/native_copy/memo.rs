@@ -181,6 +181,13 @@ impl Memo {
         matches!(self.state.try_borrow().as_deref(), Ok(State::Native(_) | State::Cam(_)))
     }
 
+    /// Whether a lookup may be skipped when its answer is known: only for the native table,
+    /// whose lookups nobody sees. The CAM device counts each one, and its statistics must be
+    /// the baseline's.
+    pub(super) fn lookups_are_unobserved(&self) -> bool {
+        matches!(self.state.try_borrow().as_deref(), Ok(State::Native(_)))
+    }
+
     /// `memo[id]`, `None` where it raises KeyError (copy.py's `try: ... except KeyError`).
     pub(super) fn subscript(&self, id: usize, vm: &VirtualMachine) -> PyResult<Option<PyObjectRef>> {
         let other = match &*self.borrow(vm)? {
