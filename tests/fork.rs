@@ -357,8 +357,10 @@ fn bench_script_runs_on_a_real_fork() {
 }
 
 /// Builds the `versions` fork (minutes): the native deepcopy, which there keeps per-class
-/// answers of copy.py's tables across calls, must still be observably the baseline, including
-/// tables changed between and during copies, and pass CPython's test_copy.
+/// answers of copy.py's tables across calls, must still be observably the baseline (including
+/// tables changed between and during copies) and copy the differential test's graphs as the
+/// stock baseline does; every variant passes CPython's test_copy with either memo; trace and
+/// profile work there as on stock.
 #[test]
 #[ignore = "builds a second RustPython (about 6 minutes on 2 cores): COPYLAB_FORK_TESTS=1 bash .ci/run"]
 fn the_versions_fork_keeps_native_semantics() {
@@ -375,12 +377,41 @@ fn the_versions_fork_keeps_native_semantics() {
     let baseline = run("baseline");
     assert!(baseline.contains("unregistered between copies"), "{baseline}");
     assert_eq!(run("native"), baseline, "native on fork:versions differs from the baseline");
-    let test_copy = std::process::Command::new(&binary)
-        .args(["run", "--variant", "native", crate::common::CPYTHON_TEST_COPY])
-        .env("PYTHONPATH", "/usr/lib/python3.11")
+    // CPython's test_copy under every variant, with the dict and the CAM memo.
+    for variant in copylab_stdlib_copy::variants() {
+        for memo in ["dict", "cam"] {
+            let test_copy = std::process::Command::new(&binary)
+                .args(["run", "--variant", variant.name, "--memo", memo, crate::common::CPYTHON_TEST_COPY])
+                .env("PYTHONPATH", "/usr/lib/python3.11")
+                .output()
+                .expect("the fork binary runs");
+            assert!(
+                test_copy.status.success(),
+                "test_copy under {} with the {memo} memo on fork:versions:\n{}",
+                variant.name,
+                stderr_of(&test_copy)
+            );
+        }
+    }
+    // trace and profile read copy.py's lines through the VM's tracing: the same on the fork.
+    let trace = |program: std::process::Command| {
+        let mut program = program;
+        let out = program
+            .args(["trace", "--variant", "merged", "-c", "import copy; copy.deepcopy({'a': [1, (2, [3])]})"])
+            .output()
+            .expect("runs");
+        assert!(out.status.success(), "trace: {}", stderr_of(&out));
+        crate::trace::mask_addresses(&stdout_of(&out))
+    };
+    let stock_trace = trace(std::process::Command::new(assert_cmd::cargo::cargo_bin("copylab")));
+    assert!(stock_trace.contains("_deepcopy_dispatch[dict]"), "{stock_trace}");
+    assert_eq!(trace(std::process::Command::new(&binary)), stock_trace, "trace on fork:versions");
+    let profile = std::process::Command::new(&binary)
+        .args(["profile", "--variant", "baseline", "--workload", "deepcopy_memo"])
         .output()
-        .expect("the fork binary runs");
-    assert!(test_copy.status.success(), "test_copy under native on fork:versions:\n{}", stderr_of(&test_copy));
+        .expect("runs");
+    assert!(profile.status.success(), "profile on fork:versions: {}", stderr_of(&profile));
+    assert!(stdout_of(&profile).contains("Time in copy.py"), "{}", stdout_of(&profile));
     // The 1,000 generated graphs: native on the fork copies them as the stock baseline does.
     let stock = crate::differential::signatures_on(copylab(), &["--variant", "baseline"]);
     let mut fork = assert_cmd::Command::new(&binary);

@@ -282,7 +282,7 @@ fn cam_memo_is_traced_too() {
 }
 
 /// `0x7f...` object ids differ run to run; the rest of a trace is deterministic.
-fn mask_addresses(text: &str) -> String {
+pub(crate) fn mask_addresses(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     let mut rest = text;
     while let Some(start) = rest.find("0x") {
