@@ -299,14 +299,21 @@ fn build_fork(name: &str) -> String {
 }
 
 fn assert_test_copy_passes(binary: &str, label: &str) {
+    assert_test_copy_passes_with(binary, label, &["--variant", "merged"]);
+}
+
+/// CPython's test_copy on a fork binary, under the copy.py and memo `selection` names.
+fn assert_test_copy_passes_with(binary: &str, label: &str, selection: &[&str]) {
     let test_copy = std::process::Command::new(binary)
-        .args(["run", "--variant", "merged", crate::common::CPYTHON_TEST_COPY])
+        .arg("run")
+        .args(selection)
+        .arg(crate::common::CPYTHON_TEST_COPY)
         .env("PYTHONPATH", "/usr/lib/python3.11")
         .output()
         .expect("the fork binary runs");
     assert!(
         test_copy.status.success(),
-        "test_copy on {label} (needs Debian's libpython3.11-testsuite):\n{}",
+        "test_copy {selection:?} on {label} (needs Debian's libpython3.11-testsuite):\n{}",
         stderr_of(&test_copy)
     );
 }
@@ -380,17 +387,7 @@ fn the_versions_fork_keeps_native_semantics() {
     // CPython's test_copy under every variant, with the dict and the CAM memo.
     for variant in copylab_stdlib_copy::variants() {
         for memo in ["dict", "cam"] {
-            let test_copy = std::process::Command::new(&binary)
-                .args(["run", "--variant", variant.name, "--memo", memo, crate::common::CPYTHON_TEST_COPY])
-                .env("PYTHONPATH", "/usr/lib/python3.11")
-                .output()
-                .expect("the fork binary runs");
-            assert!(
-                test_copy.status.success(),
-                "test_copy under {} with the {memo} memo on fork:versions:\n{}",
-                variant.name,
-                stderr_of(&test_copy)
-            );
+            assert_test_copy_passes_with(&binary, "fork:versions", &["--variant", variant.name, "--memo", memo]);
         }
     }
     // trace and profile read copy.py's lines through the VM's tracing: the same on the fork.
