@@ -24,11 +24,7 @@ fn ab_run_writes_pyperf_json_markdown_and_compares() {
     assert!(out.status.success(), "{}", stderr_of(&out));
     let text = stdout_of(&out);
     assert!(text.contains("deepcopy_reduce"), "{text}");
-    let memo_row = text.lines().find(|l| l.trim_start().starts_with("memo ")).unwrap_or_default();
-    assert!(
-        ["faster", "slower", "not significant"].iter().any(|v| memo_row.contains(v)),
-        "no verdict for memo: {text}"
-    );
+    crate::common::assert_verdicts(&text, &["memo"]);
     assert!(text.contains("Geometric mean"), "{text}");
     assert!(text.contains("Allocs/call") && text.contains("Peak RSS"), "--memory columns missing: {text}");
 
@@ -117,10 +113,7 @@ fn peer_arm_runs_and_can_be_the_reference() {
         text.lines().find(|l| l.trim_start().starts_with(&format!("{label} "))).unwrap_or_default().to_owned()
     };
     assert!(row("copium@python3").contains("(baseline)"), "{text}");
-    let verdicts = ["faster", "slower", "not significant"];
-    for label in ["baseline", "native", "baseline@python3"] {
-        assert!(verdicts.iter().any(|v| row(label).contains(v)), "no verdict for {label}: {text}");
-    }
+    crate::common::assert_verdicts(&text, &["baseline", "native", "baseline@python3"]);
     // A CPython variant stays compared with its own interpreter's baseline.
     assert!(row("native@python3").contains("vs baseline@python3"), "{text}");
     assert!(text.contains("Geometric mean vs copium@python3"), "{text}");

@@ -166,13 +166,7 @@ fn bench_script_compares_a_users_pyperf_script_across_arms() {
     for expected in ["ten_one_by_one", "ten_batched", "Geometric mean vs baseline", "vs baseline@python3"] {
         assert!(table.contains(expected), "{expected} missing:\n{table}");
     }
-    for arm in ["merged", "baseline@python3", "merged@python3"] {
-        let row = table.lines().find(|l| l.trim_start().starts_with(&format!("{arm} "))).unwrap_or_default();
-        assert!(
-            ["faster", "slower", "not significant"].iter().any(|v| row.contains(v)),
-            "no verdict for {arm}:\n{table}"
-        );
-    }
+    crate::common::assert_verdicts(&table, &["merged", "baseline@python3", "merged@python3"]);
     for file in ["baseline.json", "merged.json", "baseline_python3.json", "merged_python3.json"] {
         assert!(dir.path().join(file).is_file(), "{file} not kept in --json-dir");
     }

@@ -48,3 +48,14 @@ pub fn python3_output(code: &str) -> String {
 pub fn pyperf_site_packages() -> String {
     python3_output("import pyperf, sysconfig; print(sysconfig.get_paths()['purelib'])")
 }
+
+/// Every arm in `arms` has a row in bench's table `table` that ends in a verdict.
+pub fn assert_verdicts(table: &str, arms: &[&str]) {
+    for arm in arms {
+        let row = table.lines().find(|l| l.trim_start().starts_with(&format!("{arm} "))).unwrap_or_default();
+        assert!(
+            ["faster", "slower", "not significant"].iter().any(|v| row.contains(v)),
+            "no verdict for {arm}:\n{table}"
+        );
+    }
+}
