@@ -95,6 +95,46 @@ fn user_workload_file_and_sweep() {
     assert!(plot.contains("_FASTPATH_MAX"), "axis label missing");
 }
 
+/// bench/workloads/harness.py times the trio's own code, and the reduce workload's class
+/// methods, with no copies in them (the floor analysis in docs/native-floor.md relies on
+/// that), while the trio, in the same process, still copies: both counted through a counting
+/// `copy.deepcopy`.
+#[test]
+fn the_harness_workloads_are_the_trio_without_its_copies() {
+    let workloads = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("bench/workloads");
+    let script = format!(
+        r#"
+import copy, importlib.util
+calls = []
+real = copy.deepcopy
+def counting(x, memo=None):
+    calls.append(x)
+    return real(x, memo)
+copy.deepcopy = counting
+def load(name):
+    spec = importlib.util.spec_from_file_location(name, {dir:?} + "/" + name + ".py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+harness, trio = load("harness"), load("trio")
+for name in ("deepcopy", "deepcopy_reduce", "deepcopy_memo"):
+    counts = []
+    for function in (getattr(harness, "bench_harness_" + name), getattr(trio, "bench_" + name)):
+        before = len(calls)
+        function()
+        counts.append(len(calls) - before)
+    print(name, *counts)
+before = len(calls)
+harness.bench_reduce_methods()
+print("reduce_methods", len(calls) - before)
+"#,
+        dir = workloads.display().to_string()
+    );
+    let out = copylab().args(["run", "-c", &script]).output().unwrap();
+    assert!(out.status.success(), "{}", stderr_of(&out));
+    assert_eq!(stdout_of(&out), "deepcopy 0 60\ndeepcopy_reduce 0 1\ndeepcopy_memo 0 1\nreduce_methods 0\n");
+}
+
 /// `--peer copium` adds copium under CPython; `--reference` makes it what every arm is
 /// compared with (copium comes from tests/requirements.txt).
 #[test]

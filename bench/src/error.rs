@@ -12,7 +12,10 @@ pub enum BenchError {
     #[error("workload file {} not found: {source}; pass the path of a Python file with bench_* functions", path.display())]
     WorkloadFileNotFound { path: PathBuf, source: std::io::Error },
 
-    #[error("workload file {} has no benchmark functions; define top-level functions like `def bench_name():`", path.display())]
+    #[error(
+        "workload file {} has no benchmark functions; define top-level functions like `def bench_name():` (or bind one: `bench_name = module.function`)",
+        path.display()
+    )]
     NoBenchFunctions { path: PathBuf },
 
     #[error("invalid define '{input}': {reason}; expected NAME=VALUE, e.g. _FASTPATH_MAX=20")]

@@ -33,7 +33,9 @@ pub struct Workload {
     pub suite: String,
 }
 
-/// Names of the `bench_*` functions defined at the top level of `source`.
+/// Names of the `bench_*` functions defined at the top level of `source`, by `def` or by
+/// binding an existing function to the name (`bench_x = other.function`, which times that
+/// very function, with no call in between).
 ///
 /// A line scan, not a parse: the driver reports real Python errors when it
 /// imports the file, with a better message than we could give here.
@@ -41,9 +43,13 @@ pub fn scan_bench_functions(source: &str) -> Vec<String> {
     source
         .lines()
         .filter_map(|line| {
-            let rest = line.strip_prefix("def bench_")?;
-            let end = rest.find('(')?;
-            let name = &rest[..end];
+            let name = match line.strip_prefix("def bench_") {
+                Some(rest) => &rest[..rest.find('(')?],
+                None => match line.strip_prefix("bench_")?.split_once('=')? {
+                    (_, value) if value.starts_with('=') => return None, // `bench_x == y` binds nothing
+                    (name, _) => name.trim_end(),
+                },
+            };
             let valid = !name.is_empty() && name.chars().all(|c| c.is_alphanumeric() || c == '_');
             valid.then(|| name.to_string())
         })
@@ -190,6 +196,13 @@ mod tests {
         let source = "def bench_a():\n    pass\n  def bench_nested():\n\
                       def bench_b_2(x=1):\n# def bench_comment():\ndef helper():\n";
         assert_eq!(scan_bench_functions(source), ["a", "b_2"]);
+    }
+
+    #[test]
+    fn scan_finds_functions_bound_to_bench_names() {
+        let source = "bench_c = other.bench_c\nbench_d=f\n    bench_nested = f\nbench_e == f\n\
+                      bench_ = f\nbench_f.attr = g\n";
+        assert_eq!(scan_bench_functions(source), ["c", "d"]);
     }
 
     #[test]

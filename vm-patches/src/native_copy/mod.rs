@@ -24,7 +24,7 @@ use rustpython_vm::builtins::{PyDictRef, PyTypeRef};
 use rustpython_vm::class::PyClassImpl;
 use rustpython_vm::function::FuncArgs;
 use rustpython_vm::types::{Callable, Representable};
-use rustpython_vm::{AsObject, Py, PyObjectRef, PyPayload, PyResult, VirtualMachine, pyclass};
+use rustpython_vm::{AsObject, Py, PyObject, PyObjectRef, PyPayload, PyResult, VirtualMachine, pyclass};
 
 use copy_globals::CopyGlobals;
 use deep::DeepCopier;
@@ -51,7 +51,11 @@ const IDENTITY: [&str; 4] = ["__module__", "__name__", "__qualname__", "__doc__"
 /// `fallback` under its identity.
 pub(crate) fn build(fallback: PyObjectRef, globals: PyDictRef, vm: &VirtualMachine) -> PyResult {
     let globals = CopyGlobals::capture(globals, vm)?;
-    let _: PyTypeRef = NativeDeepcopy::make_static_type();
+    let class: PyTypeRef = NativeDeepcopy::make_static_type();
+    // The frame calls through this slot when the class has one, with the arguments it already
+    // holds; without it every call first converts them to `FuncArgs` (the slot's type alias is
+    // crate-private in rustpython-vm, the field and the fn-pointer type are public).
+    class.slots.vectorcall.store(Some(NativeDeepcopy::vectorcall));
     let native: PyObjectRef = NativeDeepcopy { fallback: fallback.clone(), globals }.into_ref(&vm.ctx).into();
     for name in IDENTITY {
         native.set_attr(name, fallback.get_attr(name, vm)?, vm)?;
@@ -62,6 +66,31 @@ pub(crate) fn build(fallback: PyObjectRef, globals: PyDictRef, vm: &VirtualMachi
 }
 
 impl NativeDeepcopy {
+    /// `deepcopy(x)` and `deepcopy(x, memo)` straight from the caller's arguments; any other
+    /// shape is bound as `Callable::call` binds it.
+    fn vectorcall(
+        zelf: &PyObject,
+        args: Vec<PyObjectRef>,
+        nargs: usize,
+        kwnames: Option<&[PyObjectRef]>,
+        vm: &VirtualMachine,
+    ) -> PyResult {
+        let Some(zelf) = zelf.downcast_ref::<Self>() else {
+            return Err(vm.new_type_error("native deepcopy slot called on another object"));
+        };
+        match (kwnames, args.as_slice()) {
+            (None, [x]) => zelf.copy(x, None, vm),
+            (None, [x, memo]) => zelf.copy(x, Some(memo), vm),
+            _ => Self::call(zelf, FuncArgs::from_vectorcall_owned(args, nargs, kwnames), vm),
+        }
+    }
+
+    /// `deepcopy(x, memo)`, with `memo` as the caller passed it (`None` if it passed none).
+    fn copy(&self, x: &PyObjectRef, memo: Option<&PyObjectRef>, vm: &VirtualMachine) -> PyResult {
+        let memo = memo.filter(|memo| !vm.is_none(memo)).map(|memo| Memo::given(memo.clone(), vm));
+        DeepCopier::new(&self.globals, vm).deepcopy(x, memo.as_ref())
+    }
+
     /// `(x, memo)` when the call is `deepcopy(x)`, `deepcopy(x, memo)` or
     /// `deepcopy(x, memo=memo)`; `None` for anything else.
     fn bind(args: &FuncArgs) -> Option<(PyObjectRef, Option<PyObjectRef>)> {
@@ -98,8 +127,7 @@ impl Callable for NativeDeepcopy {
         let Some((x, memo)) = Self::bind(&args) else {
             return zelf.fallback.call(args, vm);
         };
-        let memo = memo.filter(|memo| !vm.is_none(memo)).map(|memo| Memo::given(memo, vm));
-        DeepCopier::new(&zelf.globals, vm).deepcopy(&x, memo.as_ref())
+        zelf.copy(&x, memo.as_ref(), vm)
     }
 }
 

@@ -23,9 +23,10 @@ pub(super) use versioned::{GlobalsCache, TableCache};
 #[cfg(not(feature = "vm-versions"))]
 pub(super) use unversioned::{GlobalsCache, TableCache};
 
-/// Classes remembered per table at most (the cache starts over beyond it).
+/// Answers kept per table: well above the classes one program copies (the structures suite has
+/// a dozen), small enough to clear in one go when the table changes.
 #[cfg(feature = "vm-versions")]
-const MAX_CLASSES: usize = 4096;
+const SLOTS: usize = 256;
 
 #[cfg(feature = "vm-versions")]
 mod versioned {
@@ -35,7 +36,7 @@ mod versioned {
     use rustpython_vm::builtins::PySet;
     use rustpython_vm::common::lock::PyMutex;
 
-    use super::{Global, MAX_CLASSES, Py, PyDict, PyObject, PyObjectRef, PyResult, PyType, VirtualMachine};
+    use super::{Global, Py, PyDict, PyObject, PyObjectRef, PyResult, PyType, SLOTS, VirtualMachine};
 
     #[derive(Debug)]
     pub(in super::super) struct TableCache<A> {
@@ -44,7 +45,7 @@ mod versioned {
 
     impl<A> Default for TableCache<A> {
         fn default() -> Self {
-            Self { state: PyMutex::new(State { table: None, answers: hashbrown::HashMap::new() }) }
+            Self { state: PyMutex::new(State { table: None, slots: std::array::from_fn(|_| None) }) }
         }
     }
 
@@ -52,8 +53,23 @@ mod versioned {
     struct State<A> {
         /// The table the answers were read from, and its mutation count then.
         table: Option<(PyObjectRef, u64)>,
-        /// Class address -> (its type version tag, the answer).
-        answers: hashbrown::HashMap<usize, (u32, A)>,
+        /// Direct-mapped by class address: a probe is one index and two compares, where a
+        /// hash map's hashing cost 13% of native's time on small dicts (perf, `versions`
+        /// fork). Two classes that share a slot take turns; an answer is only ever lost.
+        slots: [Option<Slot<A>>; SLOTS],
+    }
+
+    #[derive(Debug)]
+    struct Slot<A> {
+        class: usize,
+        tag: u32,
+        answer: A,
+    }
+
+    /// Class objects are allocations of a few hundred bytes: the low bits of their addresses
+    /// say little, the bits above them spread classes over the slots.
+    fn slot_of(class: usize) -> usize {
+        ((class >> 6) ^ (class >> 13)) % SLOTS
     }
 
     /// An exact dict's or set's mutation count; `None` for anything else (a subclass or a
@@ -75,32 +91,43 @@ mod versioned {
             ask: impl FnOnce() -> PyResult<A>,
         ) -> PyResult<A> {
             let Some(before) = mutations(table, vm) else { return ask() };
-            let key = cls.as_object().get_id();
+            let class = cls.as_object().get_id();
             let tag = cls.tp_version_tag.load(Ordering::Acquire);
-            let plain_metaclass = cls.class().is(vm.ctx.types.type_type);
-            {
-                let mut state = self.state.lock();
-                let current = state.table.as_ref().is_some_and(|(cached, count)| cached.is(table) && *count == before);
-                if !current {
-                    state.answers.clear();
-                    state.table = Some((table.to_owned(), before));
-                } else if tag != 0
-                    && let Some((cached_tag, answer)) = state.answers.get(&key)
-                    && *cached_tag == tag
+            let slot = slot_of(class);
+            let mut state = self.state.lock();
+            let current = state.table.as_ref().is_some_and(|(cached, count)| cached.is(table) && *count == before);
+            if current {
+                if tag != 0
+                    && let Some(Some(kept)) = state.slots.get(slot)
+                    && kept.class == class
+                    && kept.tag == tag
                 {
-                    return Ok(answer.clone());
+                    return Ok(kept.answer.clone());
                 }
+                drop(state);
+            } else {
+                let stale = std::mem::replace(
+                    &mut *state,
+                    State { table: Some((table.to_owned(), before)), slots: std::array::from_fn(|_| None) },
+                );
+                // What the old answers held (copier functions, the old table) may be freed
+                // here, running finalizers: after the lock, which a nested deepcopy may take.
+                drop(state);
+                drop(stale);
             }
             // The lock is not held here: asking may run Python code (a dict subclass key's
             // `__eq__`), which may deep-copy again.
             let answer = ask()?;
+            let plain_metaclass = cls.class().is(vm.ctx.types.type_type);
             if tag != 0 && plain_metaclass && mutations(table, vm) == Some(before) {
                 let mut state = self.state.lock();
-                if state.table.as_ref().is_some_and(|(cached, count)| cached.is(table) && *count == before) {
-                    if state.answers.len() >= MAX_CLASSES {
-                        state.answers.clear();
-                    }
-                    state.answers.insert(key, (tag, answer.clone()));
+                if state.table.as_ref().is_some_and(|(cached, count)| cached.is(table) && *count == before)
+                    && let Some(kept) = state.slots.get_mut(slot)
+                {
+                    // The answer it replaces (a copier function) is dropped after the lock.
+                    let replaced = kept.replace(Slot { class, tag, answer: answer.clone() });
+                    drop(state);
+                    drop(replaced);
                 }
             }
             Ok(answer)
@@ -126,16 +153,18 @@ mod versioned {
             load: impl FnOnce() -> PyResult<(PyObjectRef, bool)>,
         ) -> PyResult<PyObjectRef> {
             let count = module.mutations();
+            let mut state = self.state.lock();
+            if state.as_ref().is_none_or(|(cached, _)| *cached != count) {
+                let stale = state.replace((count, Default::default()));
+                // Old values may be freed here: after the lock, as in TableCache::answer.
+                drop(state);
+                drop(stale);
+            } else if let Some((_, values)) = state.as_ref()
+                && let Some(Some(value)) = values.get(global.index())
             {
-                let mut state = self.state.lock();
-                if state.as_ref().is_none_or(|(cached, _)| *cached != count) {
-                    *state = Some((count, Default::default()));
-                }
-                if let Some((_, values)) = state.as_ref()
-                    && let Some(Some(value)) = values.get(global.index())
-                {
-                    return Ok(value.clone());
-                }
+                return Ok(value.clone());
+            } else {
+                drop(state);
             }
             // Loading runs no Python code (exact dicts, str keys), but the lock is not held
             // across it all the same.
