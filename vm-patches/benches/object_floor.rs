@@ -14,9 +14,9 @@ use std::hint::black_box;
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use rustpython::InterpreterBuilderExt as _;
-use rustpython_vm::builtins::{PyDict, PyList, PyTuple};
+use rustpython_vm::builtins::{PyDict, PyDictRef, PyList, PyTuple};
 use rustpython_vm::types::PyTypeFlags;
-use rustpython_vm::{AsObject, InterpreterBuilder, PyObjectRef, VirtualMachine};
+use rustpython_vm::{AsObject, InterpreterBuilder, Py, PyObjectRef, VirtualMachine};
 
 const TRIO: &str = include_str!("../../bench/workloads/trio.py");
 
@@ -62,51 +62,47 @@ impl<'vm> Rebuild<'vm> {
         if let Some(y) = self.known(x) {
             return y;
         }
-        let vm = self.vm;
-        let class = x.class().as_object().get_id();
-        let id = x.get_id();
-        let list = x.downcast_ref_if_exact::<PyList>(vm);
-        let dict = x.downcast_ref_if_exact::<PyDict>(vm);
-        let tuple = x.downcast_ref_if_exact::<PyTuple>(vm);
-        let instance_dict = if x.class().slots.flags.has_feature(PyTypeFlags::HEAPTYPE) { x.dict() } else { None };
-        if list.is_none() && dict.is_none() && tuple.is_none() && instance_dict.is_none() {
-            self.last_atom_class = class;
+        let Some(shape) = Shape::of(x, self.vm) else {
+            self.last_atom_class = x.class().as_object().get_id();
             return x.clone();
-        }
+        };
+        let id = x.get_id();
         if let Some((_, y)) = self.copies.iter().find(|(original, _)| *original == id) {
             return y.clone();
         }
-        let y: PyObjectRef = if let Some(list) = list {
-            let items = list.borrow_vec();
-            let mut copied: Vec<PyObjectRef> = Vec::with_capacity(items.len());
-            // The item before, whose copy is `copied.last()`: `[x] * n` costs one compare per item.
-            let mut previous: Option<&PyObjectRef> = None;
-            for item in items.iter() {
-                // Inlined here, as `native` reads a run of list items in one loop.
-                let y = match (previous, copied.last()) {
-                    (Some(before), Some(y)) if before.is(item) => y.clone(),
-                    _ => self.known(item).unwrap_or_else(|| self.copy(item)),
-                };
-                previous = Some(item);
-                copied.push(y);
+        let vm = self.vm;
+        let y: PyObjectRef = match shape {
+            Shape::List(list) => {
+                let items = list.borrow_vec();
+                let mut copied: Vec<PyObjectRef> = Vec::with_capacity(items.len());
+                // The item before, whose copy is `copied.last()`: `[x] * n` costs one compare per item.
+                let mut previous: Option<&PyObjectRef> = None;
+                for item in items.iter() {
+                    // Inlined here, as `native` reads a run of list items in one loop.
+                    let y = match (previous, copied.last()) {
+                        (Some(before), Some(y)) if before.is(item) => y.clone(),
+                        _ => self.known(item).unwrap_or_else(|| self.copy(item)),
+                    };
+                    previous = Some(item);
+                    copied.push(y);
+                }
+                vm.ctx.new_list(copied).into()
             }
-            vm.ctx.new_list(copied).into()
-        } else if let Some(dict) = dict {
-            self.copy_dict(dict).into()
-        } else if let Some(tuple) = tuple {
-            let mut copied = Vec::with_capacity(tuple.len());
-            for item in tuple.as_slice() {
-                copied.push(self.copy(item));
+            Shape::Dict(dict) => self.copy_dict(dict).into(),
+            Shape::Tuple(tuple) => {
+                let mut copied = Vec::with_capacity(tuple.len());
+                for item in tuple.as_slice() {
+                    copied.push(self.copy(item));
+                }
+                if tuple.as_slice().iter().zip(&copied).all(|(item, copy)| item.is(copy)) {
+                    return x.clone();
+                }
+                vm.ctx.new_tuple(copied).into()
             }
-            if tuple.as_slice().iter().zip(&copied).all(|(item, copy)| item.is(copy)) {
-                return x.clone();
+            Shape::Instance(state) => {
+                let state = self.copy_dict(&state);
+                vm.ctx.new_base_object(x.class().to_owned(), Some(state))
             }
-            vm.ctx.new_tuple(copied).into()
-        } else if let Some(state) = instance_dict {
-            let state = self.copy_dict(&state);
-            vm.ctx.new_base_object(x.class().to_owned(), Some(state))
-        } else {
-            return x.clone();
         };
         self.copies.push((id, y.clone()));
         y
@@ -125,7 +121,7 @@ impl<'vm> Rebuild<'vm> {
         }
     }
 
-    fn copy_dict(&mut self, dict: &rustpython_vm::Py<PyDict>) -> rustpython_vm::builtins::PyDictRef {
+    fn copy_dict(&mut self, dict: &Py<PyDict>) -> PyDictRef {
         let vm = self.vm;
         let y = vm.ctx.new_dict();
         let mut position = 0;
@@ -135,6 +131,33 @@ impl<'vm> Rebuild<'vm> {
             y.set_item(&*key, value, vm).expect("the trio's keys are strings");
         }
         y
+    }
+}
+
+/// What [`Rebuild`] builds anew; anything else is shared.
+enum Shape<'x> {
+    List(&'x Py<PyList>),
+    Dict(&'x Py<PyDict>),
+    Tuple(&'x Py<PyTuple>),
+    /// An instance of a Python class, with its attribute dict.
+    Instance(PyDictRef),
+}
+
+impl<'x> Shape<'x> {
+    fn of(x: &'x PyObjectRef, vm: &VirtualMachine) -> Option<Self> {
+        if let Some(list) = x.downcast_ref_if_exact::<PyList>(vm) {
+            return Some(Self::List(list));
+        }
+        if let Some(dict) = x.downcast_ref_if_exact::<PyDict>(vm) {
+            return Some(Self::Dict(dict));
+        }
+        if let Some(tuple) = x.downcast_ref_if_exact::<PyTuple>(vm) {
+            return Some(Self::Tuple(tuple));
+        }
+        if x.class().slots.flags.has_feature(PyTypeFlags::HEAPTYPE) {
+            return x.dict().map(Self::Instance);
+        }
+        None
     }
 }
 
