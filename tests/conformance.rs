@@ -57,10 +57,15 @@ fn suites() -> [Suite; 3] {
 
 /// Runs each suite's test_copy under `args` and asserts every test ran and passed.
 fn assert_test_copy_passes(args: &[&str]) {
+    assert_test_copy_passes_on(copylab, args);
+}
+
+/// As [`assert_test_copy_passes`], with the `copylab` binary `program` makes (a fork's, say).
+pub(crate) fn assert_test_copy_passes_on(program: impl Fn() -> assert_cmd::Command, args: &[&str]) {
     for suite in suites() {
         let (version, test_copy) = (suite.version, suite.test_copy());
         // test_copy imports `test.support`, which lives in the `test` package beside it.
-        let out = copylab().env("PYTHONPATH", &suite.dir).arg("run").args(args).arg(&test_copy).output().unwrap();
+        let out = program().env("PYTHONPATH", &suite.dir).arg("run").args(args).arg(&test_copy).output().unwrap();
         let stderr = stderr_of(&out);
         let expected = suite.expected_test_count();
         assert!(expected >= 70, "CPython {version}'s test_copy has only {expected} tests");
@@ -68,6 +73,14 @@ fn assert_test_copy_passes(args: &[&str]) {
         assert!(stderr.trim_end().ends_with("OK"), "{version} {args:?}: {stderr}");
         assert!(out.status.success(), "{version} {args:?}: {stderr}");
     }
+}
+
+/// The directory holding CPython 3.14's `test` package (the stdlib copylab's RustPython
+/// ships is 3.14's), for running its other test modules.
+pub(crate) fn cpython_314_tests() -> PathBuf {
+    let suite = unpacked("3.14", "bash .ci/cpython-tests 3.14 sid");
+    suite.test_copy();
+    suite.dir
 }
 
 #[test]

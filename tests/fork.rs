@@ -412,3 +412,95 @@ fn the_versions_fork_keeps_native_semantics() {
         "differential test on fork:versions"
     );
 }
+
+/// The CPython 3.14 test modules of what `fast`'s sets touch: lists and sort (listcount:
+/// sort reads the list's mutation count), dicts and sets (versions), the collector
+/// (gccount), calls and defaults (defaultframes); each with the tests left out on both
+/// builds because the lean build's `_thread` stand-in never starts their threads, so they
+/// wait for ever.
+const FAST_TOUCHES: [(&str, &[&str]); 7] = [
+    ("test_list", &[]),
+    ("test_sort", &[]),
+    ("test_dict", &[]),
+    ("test_set", &[]),
+    ("test_gc", &["test_trashcan_threads"]),
+    ("test_call", &[]),
+    ("test_funcattrs", &[]),
+];
+
+/// Builds `fast` (minutes) and checks it as every patch set is checked before its numbers
+/// count: CPython's test_copy (3.11, 3.13, 3.14) under every variant with either memo, the
+/// call-semantics fixture, native's semantics script and the differential test against the
+/// stock baseline, and the CPython test modules of what its patches touch, with no failure
+/// that stock does not also have.
+#[test]
+#[ignore = "builds a second RustPython (6-12 minutes on 2 cores), then runs CPython's test modules on it and on stock: COPYLAB_FORK_TESTS=1 bash .ci/run"]
+fn the_fast_fork_passes_what_stock_passes() {
+    let binary = build_fork("fast");
+    let fork = || {
+        let mut program = assert_cmd::Command::new(&binary);
+        program.write_stdin("").timeout(std::time::Duration::from_secs(900));
+        program
+    };
+    for variant in copylab_stdlib_copy::variants() {
+        for memo in ["dict", "cam"] {
+            crate::conformance::assert_test_copy_passes_on(fork, &["--variant", variant.name, "--memo", memo]);
+        }
+    }
+    fork().arg("run").arg(fixture("call_defaults.py")).assert().success().stdout("call defaults ok\n");
+    let semantics = crate::native_variant::semantics_script();
+    let on_fork = |variant: &str| {
+        let out = fork().args(["run", "--variant", variant, &semantics]).output().expect("runs");
+        assert!(out.status.success(), "{variant} on fork:fast:\n{}", stderr_of(&out));
+        stdout_of(&out)
+    };
+    assert_eq!(on_fork("native"), on_fork("baseline"), "native on fork:fast differs from the baseline");
+    let stock = crate::differential::signatures_on(copylab(), &["--variant", "baseline"]);
+    assert_eq!(
+        crate::differential::signatures_on(fork(), &["--variant", "native"]),
+        stock,
+        "differential test on fork:fast"
+    );
+
+    let tests = crate::conformance::cpython_314_tests();
+    for (module, skips) in FAST_TOUCHES {
+        let stock = UnittestOutcome::of(copylab(), &tests, module, skips);
+        let forked = UnittestOutcome::of(fork(), &tests, module, skips);
+        assert_eq!(forked.ran, stock.ran, "{module}: a different number of tests ran on fork:fast");
+        let new: Vec<&String> = forked.failed.difference(&stock.failed).collect();
+        assert!(new.is_empty(), "{module} fails on fork:fast but not on stock: {new:?}");
+    }
+}
+
+/// What CPython's test module `test.MODULE` reported (tests/py/unittest_module.py, as
+/// `python -m unittest -v` less `skips`): how many tests ran and which failed.
+struct UnittestOutcome {
+    ran: usize,
+    failed: std::collections::BTreeSet<String>,
+}
+
+impl UnittestOutcome {
+    fn of(mut program: assert_cmd::Command, tests: &Path, module: &str, skips: &[&str]) -> Self {
+        let driver = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/py/unittest_module.py");
+        let out = program
+            .env("PYTHONPATH", tests)
+            .arg("run")
+            .arg(driver)
+            .arg(format!("test.{module}"))
+            .args(skips.iter().flat_map(|name| ["--skip", name]))
+            .output()
+            .expect("runs");
+        let stderr = stderr_of(&out);
+        let ran = stderr
+            .lines()
+            .find_map(|line| line.strip_prefix("Ran ")?.split_whitespace().next()?.parse().ok())
+            .unwrap_or_else(|| panic!("{module} did not finish:\n{stderr}"));
+        assert!(ran > 0, "{module} ran no test:\n{stderr}");
+        let failed = stderr
+            .lines()
+            .filter_map(|line| line.strip_prefix("FAIL: ").or_else(|| line.strip_prefix("ERROR: ")))
+            .map(str::to_owned)
+            .collect();
+        Self { ran, failed }
+    }
+}
