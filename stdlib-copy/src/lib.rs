@@ -8,13 +8,16 @@
 //! * A [`CopySource`] is what the interpreter host installs as the module `copy`: a variant, or
 //!   a user's own file (`--copy-py`), optionally with tunable constants overridden
 //!   (`--define NAME=VALUE`).
+//! * [`tour`] explains copy.py line by line from `tour/explanations.md`, anchored by statement.
 
 mod define;
 mod digest;
 mod error;
+pub mod layout;
 mod registry;
 mod source;
 mod trace_spelling;
+pub mod tour;
 
 pub use define::{Define, Tunable, split_name_value, tunables};
 pub use digest::sha256_hex;
