@@ -16,8 +16,8 @@ mod error;
 pub mod layout;
 mod registry;
 mod source;
-mod trace_spelling;
 pub mod tour;
+mod trace_spelling;
 
 pub use define::{Define, Tunable, split_name_value, tunables};
 pub use digest::sha256_hex;

@@ -123,10 +123,10 @@ pub fn explain_source(source: &str, name: &str, data: &str) -> Result<Tour, Tour
     let known_variant = |section: &str| crate::find(section).is_ok() && section != "baseline";
 
     for section in &sections {
-        let (scope, ours) = match &section.kind {
+        let scope = match &section.kind {
             Kind::Module => {
                 tour.intro.clone_from(&section.text);
-                (Scope::Module, true)
+                Scope::Module
             }
             Kind::Def(function) | Kind::Hot(function) => {
                 let Some(found) = functions.iter().find(|f| f.name == function) else {
@@ -142,7 +142,7 @@ pub fn explain_source(source: &str, name: &str, data: &str) -> Result<Tour, Tour
                 if matches!(section.kind, Kind::Def(_)) {
                     function_text.insert(found.name, section.text.clone());
                 }
-                (Scope::Lines(found.start, found.end), true)
+                Scope::Lines(found.start, found.end)
             }
             Kind::Variant(variant) => {
                 if !known_variant(variant) {
@@ -162,7 +162,7 @@ pub fn explain_source(source: &str, name: &str, data: &str) -> Result<Tour, Tour
                         )),
                     }
                 }
-                (Scope::File, true)
+                Scope::File
             }
             Kind::Other => {
                 problems.push(format!(
@@ -251,7 +251,10 @@ impl fmt::Display for Miss {
         match self {
             Self::Absent => write!(f, "matches no statement"),
             Self::Ambiguous(count) => {
-                write!(f, "matches {count} statements; put the statement before it first (`a` / `b`) to tell them apart")
+                write!(
+                    f,
+                    "matches {count} statements; put the statement before it first (`a` / `b`) to tell them apart"
+                )
             }
         }
     }
@@ -444,7 +447,11 @@ mod tests {
                     }
                     None => !changed.is_empty(),
                 };
-                assert!(touched, "{}: `{anchor}` (## {heading}) no longer matches, but the patch did not change it", variant.name);
+                assert!(
+                    touched,
+                    "{}: `{anchor}` (## {heading}) no longer matches, but the patch did not change it",
+                    variant.name
+                );
             }
         }
     }
@@ -460,7 +467,8 @@ mod tests {
             .cloned()
             .collect::<Vec<_>>()
             .join(" ");
-        for topic in ["id(", "_keep_alive", "_deepcopy_dispatch", "C array", "__deepcopy__", "__reduce_ex__(4)", "__reduce__"]
+        for topic in
+            ["id(", "_keep_alive", "_deepcopy_dispatch", "C array", "__deepcopy__", "__reduce_ex__(4)", "__reduce__"]
         {
             assert!(text.contains(topic), "no explanation mentions `{topic}`");
         }
@@ -473,7 +481,10 @@ mod tests {
     fn a_changed_statement_fails_naming_the_anchor_and_a_new_function_fails_naming_it() {
         let source = baseline().source.replace("        memo[d] = y\n", "        memo[d] = y_copy\n");
         let err = explain_source(&source, "baseline", EXPLANATIONS).unwrap_err();
-        assert!(err.problems.iter().any(|p| p.contains("`memo[d] = y`") && p.contains("matches no statement")), "{err}");
+        assert!(
+            err.problems.iter().any(|p| p.contains("`memo[d] = y`") && p.contains("matches no statement")),
+            "{err}"
+        );
 
         let source = format!("{}\ndef _new_helper(x):\n    return x\n", baseline().source);
         let err = explain_source(&source, "baseline", EXPLANATIONS).unwrap_err();
