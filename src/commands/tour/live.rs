@@ -24,6 +24,10 @@ pub(super) fn blocks(args: &TourArgs, tour: &Tour) -> Result<(Vec<Block>, u8), C
     let options = TraceOptions { max_steps: args.max_steps, json: true };
     let traced = crate::commands::trace::run(config, target, options)?;
     let status = (traced.status & 0xff) as u8;
+    if traced.text.trim().is_empty() {
+        // The program failed before anything was traced; its traceback is on stderr.
+        return Ok((Vec::new(), status.max(1)));
+    }
 
     let source: Vec<&str> = args.variant.source.lines().collect();
     let mut blocks = vec![

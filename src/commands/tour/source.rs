@@ -31,7 +31,13 @@ pub(super) fn blocks(variant: &Variant, tour: &Tour) -> Vec<Block> {
             variant.name
         )));
         if !tour.changed_by_patch.is_empty() {
-            let anchors: Vec<String> = tour.changed_by_patch.iter().map(|(_, anchor)| format!("`{anchor}`")).collect();
+            let mut anchors: Vec<String> = Vec::new();
+            for (_, anchor) in &tour.changed_by_patch {
+                let anchor = anchor.split(" / ").map(|s| format!("`{s}`")).collect::<Vec<_>>().join(" / ");
+                if !anchors.contains(&anchor) {
+                    anchors.push(anchor);
+                }
+            }
             blocks.push(Block::Para(format!(
                 "The baseline tour explains these statements, which this patch rewrote: {}. See `copylab tour` \
                  for them.",
