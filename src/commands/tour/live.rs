@@ -113,10 +113,6 @@ fn live_text(step: &Value) -> String {
         let kept: Vec<&str> = kept.iter().filter_map(Value::as_str).collect();
         text.push_str(&format!("; keep-alive list: [{}]", kept.join(", ")));
     }
-    if step["changed"].as_bool() == Some(true)
-        && let Some(comment) = step["comment"].as_str()
-    {
-        text.push_str(&format!("  (patch: {comment})"));
-    }
+    // A changed line's own comment is on the code row beside it; it is not repeated here.
     text
 }
