@@ -134,6 +134,14 @@ fn live_tour_shows_memo_entries_the_reduce_tuple_and_the_keep_alive_list() {
     let dispatch = baseline.notes.values().find(|n| n.anchor == "copier = _deepcopy_dispatch.get(cls)").unwrap();
     assert_eq!(text.matches(&opening(&dispatch.text[0])).count(), 1, "{text}");
     assert_eq!(text.matches("== def deepcopy (lines").count(), 1);
+    // A step whose reason lives at another line brings that line's explanation, once.
+    for (why, anchor) in [("`d = id(x)`", "d = id(x)"), ("`_keep_alive(x, memo)`", "_keep_alive(x, memo)")] {
+        let reasons: Vec<&String> = notes.iter().filter(|n| n.starts_with("Why (line ") && n.contains(why)).collect();
+        assert_eq!(reasons.len(), 1, "{why}: {reasons:?}");
+        let note = baseline.notes.values().find(|n| n.anchor.ends_with(anchor)).unwrap();
+        assert!(reasons[0].starts_with(&format!("Why (line {}, {why}): {}", note.first, opening(&note.text[0]))));
+    }
+    assert!(notes.iter().any(|n| n.starts_with("Why (line ") && n.contains("`_atomic_types = {...}`")), "{notes:?}");
     assert!(text.contains("deepcopy calls") && text.contains("routes: "), "{text}");
 }
 

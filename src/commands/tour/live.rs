@@ -67,6 +67,23 @@ pub(super) fn blocks(args: &TourArgs, tour: &Tour) -> Result<(Vec<Block>, u8), C
         if lines_explained.insert(first) {
             notes.extend(super::explanation(tour, first));
         }
+        if let Some(reason) = reason_of(tour, &step)
+            && lines_explained.insert(reason.first)
+        {
+            let mut why = super::explanation(tour, reason.first);
+            let indent = tour.statement_at(line).map_or(0, |s| s.indent);
+            for note in &mut why {
+                note.indent = indent;
+            }
+            if let Some(opening) = why.first_mut() {
+                let anchor = match reason.anchor.split_once('{') {
+                    Some((head, _)) if reason.anchor.len() > 40 => format!("{head}{{...}}"),
+                    _ => reason.anchor.clone(),
+                };
+                opening.text = format!("Why (line {}, `{anchor}`): {}", reason.first, opening.text);
+            }
+            notes.extend(why);
+        }
         blocks.push(Block::Code(CodeRow {
             line: Some(line),
             text: source.get(line - 1).copied().unwrap_or_default().to_owned(),
@@ -96,6 +113,22 @@ pub(super) fn blocks(args: &TourArgs, tour: &Tour) -> Result<(Vec<Block>, u8), C
         blocks.push(Block::Para(tail));
     }
     Ok((blocks, status))
+}
+
+/// Steps whose reason is explained at another statement than the one that makes them (kind,
+/// or `route:NAME`, and the start of that statement): the first such step shows it too.
+const REASONS: &[(&str, &str)] = &[
+    ("memo-miss", "d = id(x)"),
+    ("memo-hit", "d = id(x)"),
+    ("keep-alive", "_keep_alive(x, memo)"),
+    ("route:atomic", "_atomic_types ="),
+];
+
+fn reason_of<'a>(tour: &'a Tour, step: &Value) -> Option<&'a copylab_stdlib_copy::tour::Note> {
+    let kind = step["kind"].as_str()?;
+    let route = step["route"].as_str().map(|route| format!("route:{route}"));
+    let (_, statement) = REASONS.iter().find(|(k, _)| *k == kind || Some(*k) == route.as_deref())?;
+    tour.notes.values().find(|note| note.anchor.rsplit(" / ").next().is_some_and(|last| last.starts_with(statement)))
 }
 
 /// The step as the tracer wrote it, plus what the tour adds: the memo's size after a store,
