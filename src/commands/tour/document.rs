@@ -276,7 +276,7 @@ fn html(blocks: &[Block]) -> String {
         .unwrap_or("copylab tour");
     let mut out = format!(
         "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>{}</title>\n<style>{STYLE}</style>\n</head>\n<body>\n",
-        escape(title)
+        escape(&title.replace('`', ""))
     );
     let mut in_table = false;
     let close = |out: &mut String, in_table: &mut bool| {
@@ -355,13 +355,39 @@ fn escape(text: &str) -> String {
     out
 }
 
-/// Escaped text with `backticked` spans as `<code>`.
+/// Escaped text with `backticked` spans as `<code>` and *starred* words as `<em>`.
 fn inline(text: &str) -> String {
     escape(text)
         .split('`')
         .enumerate()
-        .map(|(index, part)| if index % 2 == 1 { format!("<code>{part}</code>") } else { part.to_owned() })
+        .map(|(index, part)| if index % 2 == 1 { format!("<code>{part}</code>") } else { emphasis(part) })
         .collect()
+}
+
+/// `*word*` as `<em>word</em>`: a star that opens is followed by a letter, one that closes
+/// follows one; any other star stays a star.
+fn emphasis(text: &str) -> String {
+    let chars: Vec<char> = text.chars().collect();
+    let mut out = String::with_capacity(text.len());
+    let mut index = 0;
+    while index < chars.len() {
+        let opens = chars[index] == '*' && chars.get(index + 1).is_some_and(|c| c.is_alphanumeric());
+        let close =
+            opens.then(|| (index + 2..chars.len()).find(|&end| chars[end] == '*' && chars[end - 1].is_alphanumeric()));
+        match close.flatten() {
+            Some(end) => {
+                out.push_str("<em>");
+                out.extend(&chars[index + 1..end]);
+                out.push_str("</em>");
+                index = end + 1;
+            }
+            None => {
+                out.push(chars[index]);
+                index += 1;
+            }
+        }
+    }
+    out
 }
 
 #[cfg(test)]
@@ -403,6 +429,10 @@ mod tests {
         assert!(page.starts_with("<!DOCTYPE html>") && page.ends_with("</html>\n"));
         assert!(page.contains("<title>Tour &lt;of&gt; copy.py</title>"));
         assert!(page.contains("Gives <code>x</code> back."));
+        assert_eq!(
+            inline("a *deep* copy of `*rv`, marked * here"),
+            "a <em>deep</em> copy of <code>*rv</code>, marked * here"
+        );
         assert!(!page.contains("http") && !page.contains("<script") && !page.contains("<link"), "{page}");
     }
 

@@ -43,7 +43,11 @@ pub(super) fn blocks(args: &TourArgs, tour: &Tour) -> Result<(Vec<Block>, u8), C
     let probes = crate::commands::with_host(probe_config, |host| Ok(host.hot_probes(PROBE_REPEAT, PROBE_ROUNDS)?))?;
     check_probe_names(tour, &probes)?;
 
-    let total: u64 = profile.lines.iter().map(|l| l.nanos).sum();
+    // Lines inside copy.py's functions: a program's `import copy` runs the module's own lines
+    // once, which is not what makes deepcopy slow.
+    let lines: Vec<LineStat> =
+        profile.lines.iter().filter(|l| tour.function_at(l.line as usize).is_some()).copied().collect();
+    let total: u64 = lines.iter().map(|l| l.nanos).sum();
     let mut blocks =
         vec![Block::Title(format!("Why copy.py's hot lines are hot, measured now ({})", args.variant.name))];
     let calls = if profile.run.loops > 1 { format!(", {} calls each", profile.run.loops) } else { String::new() };
@@ -57,8 +61,8 @@ pub(super) fn blocks(args: &TourArgs, tour: &Tour) -> Result<(Vec<Block>, u8), C
         _ => String::new(),
     };
     blocks.push(Block::Para(format!(
-        "Line profile of `{}` (`copylab profile`'s profiler), run just now on {what}{calls}: {} in copy.py, {:.1}% of \
-         the profiled run of {}. A line's share is its own time: the copy.py lines it reaches have their own rows.{overhead}",
+        "Line profile of `{}` (`copylab profile`'s profiler), run just now on {what}{calls}: {} in copy.py's \
+         functions, {:.1}% of the profiled run of {}. A line's share is its own time: the copy.py lines it reaches have their own rows.{overhead}",
         args.variant.origin(),
         millis(total),
         percent(total, profile.run.elapsed_nanos),
@@ -79,10 +83,10 @@ pub(super) fn blocks(args: &TourArgs, tour: &Tour) -> Result<(Vec<Block>, u8), C
     }
 
     let source: Vec<&str> = args.variant.source.lines().collect();
-    let ranked = hottest(&profile.lines, args.top);
+    let ranked = hottest(&lines, args.top);
     let shown: BTreeSet<usize> = ranked.iter().map(|&l| l as usize).chain(tour.hot.keys().copied()).collect();
     let mut shown: Vec<usize> = shown.into_iter().collect();
-    let share = |line: usize| stat(&profile.lines, line).map_or(0, |s| s.nanos);
+    let share = |line: usize| stat(&lines, line).map_or(0, |s| s.nanos);
     shown.sort_by_key(|&line| std::cmp::Reverse(share(line)));
     let mut previous = None;
     for line in shown {
@@ -94,7 +98,7 @@ pub(super) fn blocks(args: &TourArgs, tour: &Tour) -> Result<(Vec<Block>, u8), C
         }
         let indent = tour.statement_at(line).map_or(0, |s| s.indent);
         let mut notes =
-            vec![Note::new(NoteKind::Measured, measured_line(&profile.lines, &ranked, line, total), indent)];
+            vec![Note::new(NoteKind::Measured, measured_line(&lines, &ranked, line, total), indent)];
         notes.extend(super::explanation(tour, line));
         if let Some(hot) = tour.hot.get(&line) {
             notes.extend(hot.text.iter().map(|p| Note::new(NoteKind::Found, p, indent)));
