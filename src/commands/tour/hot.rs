@@ -97,8 +97,7 @@ pub(super) fn blocks(args: &TourArgs, tour: &Tour) -> Result<(Vec<Block>, u8), C
                 .push(Block::Heading(format!("In def {} (lines {}-{})", function.name, function.start, function.end)));
         }
         let indent = tour.statement_at(line).map_or(0, |s| s.indent);
-        let mut notes =
-            vec![Note::new(NoteKind::Measured, measured_line(&lines, &ranked, line, total), indent)];
+        let mut notes = vec![Note::new(NoteKind::Measured, measured_line(&lines, &ranked, line, total), indent)];
         notes.extend(super::explanation(tour, line));
         if let Some(hot) = tour.hot.get(&line) {
             notes.extend(hot.text.iter().map(|p| Note::new(NoteKind::Found, p, indent)));
