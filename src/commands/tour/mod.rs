@@ -20,13 +20,13 @@ mod source;
 
 use document::{Block, Format};
 
-pub(crate) const AFTER_HELP: &str = "Examples:\n  \
+const AFTER_HELP: &str = "Examples:\n  \
     copylab tour                                   copy.py with explanations beside its lines\n  \
     copylab tour --variant memo                    what the memo patch changes, and why it is safe\n  \
     copylab tour -c 'import copy; copy.deepcopy([1, [2]])'\n  \
     copylab tour --expr '{\"a\": (1, [])}'           your own object, step by step, with live values\n  \
     copylab tour script.py                         every deepcopy a script makes\n  \
-    copylab tour --why-hot                         the hot lines of the `deepcopy` workload, measured now\n  \
+    copylab tour --why-hot                         the deepcopy workload's hot lines, measured now\n  \
     copylab tour --why-hot --workload deepcopy_reduce --top 3\n  \
     copylab tour --format html -o tour.html        one self-contained page for a report or slide\n  \
     copylab tour --format markdown --variant fastpath > fastpath.md\n\n\
