@@ -10,7 +10,8 @@ const ABOUT: &str = "Study and speed up Python's copy.deepcopy on an embedded Ru
 #[command(after_help = "Examples:\n  \
     copylab run --variant baseline script.py\n  \
     copylab dis --function copy.deepcopy --variant baseline\n  \
-    copylab variants diff fastpath")]
+    copylab variants diff fastpath\n  \
+    copylab tour -c 'import copy; copy.deepcopy([1, [2]])'")]
 pub(crate) struct Cli {
     #[command(subcommand)]
     pub(crate) command: Command,
@@ -50,6 +51,9 @@ pub(crate) enum Command {
         copylab trace -c 'from fractions import Fraction' --expr 'Fraction(1, 3)'\n  \
         copylab trace --json --expr '{\"a\": (1, [])}' -o trace.jsonl")]
     Trace(crate::commands::trace::TraceArgs),
+    /// copy.py explained line by line, with live values from your own deepcopy (-c, --expr) or
+    /// measured answers beside the hot lines (--why-hot)
+    Tour(Box<crate::commands::tour::TourArgs>),
     /// Line profile of copy.py for a script or a bench workload; optional flame graph
     #[command(after_help = "Examples:\n  \
         copylab profile --workload deepcopy\n  \

@@ -14,5 +14,6 @@ mod native_variant;
 mod profile;
 mod python;
 mod run;
+mod tour;
 mod trace;
 mod variants;

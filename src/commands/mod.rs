@@ -8,6 +8,7 @@ pub(crate) mod profile;
 mod python_launcher;
 mod run;
 mod target;
+pub(crate) mod tour;
 pub(crate) mod trace;
 mod variants;
 
@@ -32,6 +33,7 @@ pub(crate) fn dispatch(cli: Cli) -> Result<u8, CliError> {
         Command::Worker(args) => run::run(args),
         Command::Variants(args) => variants::variants(args),
         Command::Fork(args) => fork::fork(args),
+        Command::Tour(args) => tour::tour(*args),
     }
 }
 

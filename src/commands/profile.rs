@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use clap::Args;
 use copylab_bench::BenchFiles;
 use copylab_stdlib_copy::CopySource;
-use copylab_vm::{InterpreterFlags, ProfileTarget, Timing};
+use copylab_vm::{HostConfig, InterpreterFlags, Profile, ProfileTarget, Timing};
 
 use super::target::host_config;
 use crate::cli::CopyArgs;
@@ -15,7 +15,7 @@ use crate::error::CliError;
 use crate::output::Output;
 
 mod flame;
-mod report;
+pub(crate) mod report;
 
 #[derive(Debug, Args)]
 #[command(arg_required_else_help = true)]
@@ -54,7 +54,7 @@ pub(crate) fn profile(args: ProfileArgs) -> Result<u8, CliError> {
     let mut bench_files = None;
     let (target, config, what) = if !args.workload.is_empty() || args.workload_file.is_some() {
         let files = BenchFiles::materialize()?;
-        let (workloads, what) = choose_workloads(&files, &args)?;
+        let (workloads, what) = choose_workloads(&files, &args.workload, args.workload_file.as_deref())?;
         bench_files = Some(files);
         let config = host_config(copy.clone(), &args.memo, None, Vec::new(), &InterpreterFlags::default())?;
         (ProfileTarget::Workloads { workloads, loops: args.loops }, config, what)
@@ -67,15 +67,7 @@ pub(crate) fn profile(args: ProfileArgs) -> Result<u8, CliError> {
         return Err(CliError::Usage("give a SCRIPT, -c CODE or --workload NAME to profile".into()));
     };
 
-    let unprofiled = if args.no_compare {
-        None
-    } else {
-        let (config, target) = (config.clone(), target.clone());
-        Some(super::with_host(config, move |host| Ok(host.time_unprofiled(&target)?))?)
-    };
-    let target = with_loops(target, unprofiled.as_ref());
-    let flame = flame_file.is_some();
-    let profile = super::with_host(config, move |host| Ok(host.profile(&target, flame)?))?;
+    let (profile, unprofiled) = measure(config, target, !args.no_compare, flame_file.is_some())?;
     drop(bench_files);
 
     let context = report::Context { copy: &copy, memo: args.memo.memo.name(), what: &what, top: args.top };
@@ -86,6 +78,25 @@ pub(crate) fn profile(args: ProfileArgs) -> Result<u8, CliError> {
         eprintln!("wrote {path}");
     }
     Ok((profile.run.status & 0xff) as u8)
+}
+
+/// The line profile of `target`, after an unprofiled run of it when `compare` (the overhead
+/// reference, which also calibrates the workloads' loops); shared with `tour --why-hot`.
+pub(crate) fn measure(
+    config: HostConfig,
+    target: ProfileTarget,
+    compare: bool,
+    flame: bool,
+) -> Result<(Profile, Option<Timing>), CliError> {
+    let unprofiled = if compare {
+        let (config, target) = (config.clone(), target.clone());
+        Some(super::with_host(config, move |host| Ok(host.time_unprofiled(&target)?))?)
+    } else {
+        None
+    };
+    let target = with_loops(target, unprofiled.as_ref());
+    let profile = super::with_host(config, move |host| Ok(host.profile(&target, flame)?))?;
+    Ok((profile, unprofiled))
 }
 
 /// The profiled run makes as many calls as the unprofiled one, so their times compare.
@@ -102,9 +113,12 @@ fn with_loops(target: ProfileTarget, unprofiled: Option<&Timing>) -> ProfileTarg
 }
 
 /// `(file, name)` of each workload, and a description such as `workload deepcopy (trio) `.
-fn choose_workloads(files: &BenchFiles, args: &ProfileArgs) -> Result<(Vec<(PathBuf, String)>, String), CliError> {
-    let chosen =
-        copylab_bench::choose_workloads(files.builtin_workloads(), &args.workload, args.workload_file.as_deref())?;
+pub(crate) fn choose_workloads(
+    files: &BenchFiles,
+    names: &[String],
+    workload_file: Option<&std::path::Path>,
+) -> Result<(Vec<(PathBuf, String)>, String), CliError> {
+    let chosen = copylab_bench::choose_workloads(files.builtin_workloads(), names, workload_file)?;
     let names: Vec<String> = chosen.iter().map(|w| format!("{} ({})", w.name, w.suite)).collect();
     let what = format!("workload{} {} ", if names.len() == 1 { "" } else { "s" }, names.join(", "));
     Ok((chosen.into_iter().map(|w| (w.file, w.name)).collect(), what))

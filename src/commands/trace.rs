@@ -4,7 +4,7 @@
 use std::path::PathBuf;
 
 use clap::Args;
-use copylab_vm::{HostError, InterpreterFlags, TraceError, TraceOptions, TraceOutput, TraceTarget};
+use copylab_vm::{HostConfig, HostError, InterpreterFlags, TraceError, TraceOptions, TraceOutput, TraceTarget};
 
 use super::target::host_config;
 use crate::cli::CopyArgs;
@@ -43,27 +43,43 @@ pub(crate) struct TraceArgs {
 
 pub(crate) fn trace(args: TraceArgs) -> Result<u8, CliError> {
     let output = args.output.as_deref().map(Output::check).transpose()?;
-    let copy = args.copy.copy_source()?;
-    let (target, config) = match (&args.expr, args.program.is_given()) {
+    let (target, config) = setup(&args.copy, &args.memo, args.expr.as_deref(), &args.program)?;
+    let options = TraceOptions { max_steps: args.max_steps, json: args.json };
+    let traced = run(config, target, options)?;
+    emit(&traced, output)?;
+    Ok((traced.status & 0xff) as u8)
+}
+
+/// What to trace and the interpreter to trace it in: `--expr` alone, a program alone, or a
+/// program as the setup of `--expr` (shared with `tour`).
+pub(crate) fn setup(
+    copy: &CopyArgs,
+    memo: &MemoChoice,
+    expr: Option<&str>,
+    program: &ProgramArgs,
+) -> Result<(TraceTarget, HostConfig), CliError> {
+    let copy = copy.copy_source()?;
+    Ok(match (expr, program.is_given()) {
         (Some(expr), false) => (
-            TraceTarget::Expr { expr: expr.clone(), setup: None },
-            host_config(copy, &args.memo, None, Vec::new(), &InterpreterFlags::default())?,
+            TraceTarget::Expr { expr: expr.to_owned(), setup: None },
+            host_config(copy, memo, None, Vec::new(), &InterpreterFlags::default())?,
         ),
         (expr, true) => {
-            let (program, argv) = args.program.program()?;
-            let config = host_config(copy, &args.memo, Some(&program), argv, &InterpreterFlags::default())?;
+            let (program, argv) = program.program()?;
+            let config = host_config(copy, memo, Some(&program), argv, &InterpreterFlags::default())?;
             let target = match expr {
-                Some(expr) => TraceTarget::Expr { expr: expr.clone(), setup: Some(program) },
+                Some(expr) => TraceTarget::Expr { expr: expr.to_owned(), setup: Some(program) },
                 None => TraceTarget::Program(program),
             };
             (target, config)
         }
         (None, false) => return Err(CliError::Usage("give a SCRIPT, -c CODE or --expr EXPR to trace".into())),
-    };
-    let options = TraceOptions { max_steps: args.max_steps, json: args.json };
-    let traced = super::with_host(config, move |host| host.trace(&target, options).map_err(cli_error))?;
-    emit(&traced, output)?;
-    Ok((traced.status & 0xff) as u8)
+    })
+}
+
+/// Runs the step tracer in a fresh interpreter.
+pub(crate) fn run(config: HostConfig, target: TraceTarget, options: TraceOptions) -> Result<TraceOutput, CliError> {
+    super::with_host(config, move |host| host.trace(&target, options).map_err(cli_error))
 }
 
 fn emit(traced: &TraceOutput, output: Option<Output>) -> Result<(), CliError> {

@@ -8,12 +8,15 @@
 //! * A [`CopySource`] is what the interpreter host installs as the module `copy`: a variant, or
 //!   a user's own file (`--copy-py`), optionally with tunable constants overridden
 //!   (`--define NAME=VALUE`).
+//! * [`tour`] explains copy.py line by line from `tour/explanations.md`, anchored by statement.
 
 mod define;
 mod digest;
 mod error;
+pub mod layout;
 mod registry;
 mod source;
+pub mod tour;
 mod trace_spelling;
 
 pub use define::{Define, Tunable, split_name_value, tunables};

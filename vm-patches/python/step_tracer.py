@@ -711,7 +711,12 @@ def _reconstruct_call(ctx):
 def _memo_store(ctx):
     y = ctx.get("y")
     key = ctx.get("d") if ctx.text.startswith("memo[d]") else id(ctx.get("x"))
-    ctx.emit("memo-store", f"memo[{key:#x}] = {describe(y)}", key=key, id=id(y))
+    memo = ctx.get("memo")
+    # The step runs before the store: a new key makes the memo one entry longer.
+    size = _len(memo)
+    if isinstance(size, int):
+        size += 0 if _contains(memo, key) else 1
+    ctx.emit("memo-store", f"memo[{key:#x}] = {describe(y)}", key=key, id=id(y), memo_len=size)
 
 
 def _keep_alive_append(ctx):
@@ -720,17 +725,34 @@ def _keep_alive_append(ctx):
     memo = ctx.get("memo")
     kept = memo.get(id(memo)) if hasattr(memo, "get") else None
     count = f" ({len(kept)} kept)" if isinstance(kept, list) else ""
-    ctx.emit("keep-alive", f"keep alive: memo[id(memo)].append(x){count}")
+    ctx.emit("keep-alive", f"keep alive: memo[id(memo)].append(x){count}", kept=_kept(kept))
 
 
 def _keep_alive_first(ctx):
-    ctx.emit("keep-alive", "keep alive: first one, memo[id(memo)] = [x]")
+    ctx.emit("keep-alive", "keep alive: first one, memo[id(memo)] = [x]", kept=_kept([ctx.get("x")]))
 
 
 def _keep_alive_inline_append(ctx):
     keep = ctx.get("keep")
     count = f" ({len(keep) + 1} kept)" if isinstance(keep, list) else ""
-    ctx.emit("keep-alive", f"keep alive: memo[id(memo)].append(x){count}")
+    kept = keep + [ctx.get("x")] if isinstance(keep, list) else None
+    ctx.emit("keep-alive", f"keep alive: memo[id(memo)].append(x){count}", kept=_kept(kept))
+
+
+def _kept(kept):
+    """The keep-alive list after the step, each original by type and id (None if unknown)."""
+    if not isinstance(kept, list):
+        return None
+    # The last few: the ones this step and the steps just before it added.
+    shown = [describe(obj) for obj in kept[-_SHORT.maxlist:]]
+    return (["..."] if len(kept) > len(shown) else []) + shown
+
+
+def _contains(memo, key):
+    try:
+        return key in memo
+    except Exception:
+        return False
 
 
 def _args_to_copy(ctx):

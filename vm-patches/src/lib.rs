@@ -15,6 +15,7 @@ mod dis_ast;
 mod error;
 mod exception;
 mod host;
+mod hot_probes;
 mod import_hook;
 mod native_copy;
 mod profile;
@@ -28,6 +29,7 @@ pub use command_line::{CommandLine, CommandLineError, InterpreterFlags, Invocati
 pub use dis_ast::{AstOptions, DisTarget};
 pub use error::{HostError, ProgramError};
 pub use host::{Finished, Host, HostConfig, MemoBackend};
+pub use hot_probes::Probe;
 pub use profile::{LineStat, Profile, ProfileTarget, Timing};
 pub use program::Program;
 pub use stack::on_interpreter_stack;

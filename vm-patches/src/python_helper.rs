@@ -11,6 +11,7 @@ use crate::program::Program;
 
 const RUNNER: (&str, &str) = (include_str!("../python/runner.py"), "<copylab:runner>");
 const STEP_TRACER: (&str, &str) = (include_str!("../python/step_tracer.py"), "<copylab:step_tracer>");
+const HOT_PROBES: (&str, &str) = (include_str!("../python/hot_probes.py"), "<copylab:hot_probes>");
 
 /// The globals of one of copylab's Python helper files, run once per use.
 pub(crate) struct PythonHelper {
@@ -26,6 +27,11 @@ impl PythonHelper {
     /// python/runner.py with python/step_tracer.py in the same namespace (`trace`).
     pub(crate) fn step_tracer(vm: &VirtualMachine) -> PyResult<Self> {
         Self::load_sources(vm, &[RUNNER, STEP_TRACER])
+    }
+
+    /// python/hot_probes.py: the live measurements of `tour --why-hot`.
+    pub(crate) fn hot_probes(vm: &VirtualMachine) -> PyResult<Self> {
+        Self::load_sources(vm, &[HOT_PROBES])
     }
 
     /// Any helper file; `filename` is what its code reports in tracebacks.

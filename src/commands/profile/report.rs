@@ -31,7 +31,7 @@ pub(crate) fn render(profile: &Profile, unprofiled: Option<&Timing>, context: &C
         return out;
     }
     let hot = hottest(&profile.lines, context.top);
-    for function in functions(&source) {
+    for function in functions(&context.copy.source) {
         let stats: Vec<&LineStat> =
             profile.lines.iter().filter(|l| (function.start..=function.end).contains(&l.line)).collect();
         if stats.is_empty() {
@@ -55,7 +55,7 @@ pub(crate) fn render(profile: &Profile, unprofiled: Option<&Timing>, context: &C
         .lines
         .iter()
         .map(|l| l.line)
-        .filter(|&line| !functions(&source).iter().any(|f| (f.start..=f.end).contains(&line)))
+        .filter(|&line| !functions(&context.copy.source).iter().any(|f| (f.start..=f.end).contains(&line)))
         .collect();
     if !module.is_empty() {
         out.push_str("\nModule level (copy.py being imported):\n");
@@ -122,8 +122,7 @@ fn header(out: &mut String, profile: &Profile, unprofiled: Option<&Timing>, cont
 /// The cheapest def line per hit: between a function's call event and its first line event
 /// nothing of the program runs, so what is measured there is the tracer's own dispatch.
 fn tracer_floor(profile: &Profile, source: &str) -> Option<u64> {
-    let lines: Vec<&str> = source.lines().collect();
-    functions(&lines)
+    functions(source)
         .iter()
         .filter_map(|f| profile.lines.iter().find(|l| l.line == f.start && l.hits >= 10))
         .filter_map(|l| l.nanos.checked_div(l.hits))
@@ -166,10 +165,21 @@ fn table(
 }
 
 /// Line numbers of the `top` lines with the most time, hottest first.
-fn hottest(lines: &[LineStat], top: usize) -> Vec<u32> {
+pub(crate) fn hottest(lines: &[LineStat], top: usize) -> Vec<u32> {
     let mut ranked: Vec<&LineStat> = lines.iter().filter(|l| l.nanos > 0).collect();
     ranked.sort_by(|a, b| b.nanos.cmp(&a.nanos).then(a.line.cmp(&b.line)));
     ranked.into_iter().take(top).map(|l| l.line).collect()
+}
+
+/// copy.py's top-level functions (stdlib-copy's layout), with lines counted as the profile
+/// counts them.
+fn functions(source: &str) -> Vec<Function<'_>> {
+    copylab_stdlib_copy::layout::functions(source)
+        .into_iter()
+        .filter_map(|f| {
+            Some(Function { name: f.name, start: u32::try_from(f.start).ok()?, end: u32::try_from(f.end).ok()? })
+        })
+        .collect()
 }
 
 struct Function<'a> {
@@ -178,33 +188,11 @@ struct Function<'a> {
     end: u32,
 }
 
-/// copy.py's top-level functions: from `def` to the last line before the next top-level
-/// statement, trailing blank lines left out.
-fn functions<'a>(source: &[&'a str]) -> Vec<Function<'a>> {
-    let mut found = Vec::new();
-    let top_level = |text: &str| !text.is_empty() && !text.starts_with([' ', '\t', '#', ')']);
-    for (index, text) in source.iter().enumerate() {
-        let Some(rest) = text.strip_prefix("def ") else { continue };
-        let name = rest.split('(').next().unwrap_or(rest).trim();
-        let mut end = index;
-        for (next, later) in source.iter().enumerate().skip(index + 1) {
-            if top_level(later) {
-                break;
-            }
-            if !later.trim().is_empty() {
-                end = next;
-            }
-        }
-        found.push(Function { name, start: index as u32 + 1, end: end as u32 + 1 });
-    }
-    found
-}
-
-fn percent(part: u64, whole: u64) -> f64 {
+pub(crate) fn percent(part: u64, whole: u64) -> f64 {
     if whole == 0 { 0.0 } else { part as f64 * 100.0 / whole as f64 }
 }
 
-fn millis(nanos: u64) -> String {
+pub(crate) fn millis(nanos: u64) -> String {
     if nanos >= 1_000_000_000 {
         format!("{:.3} s", nanos as f64 / 1e9)
     } else {
