@@ -83,6 +83,7 @@ pub use launcher::{ByInterpreter, CPythonLauncher, Job, Launcher, Mode, WorkerOu
 pub use plan::{Plan, Preset, Settings, Step};
 pub use progress::{Progress, SilentProgress, StderrProgress, progress_bar};
 pub use report::terminal::{self, TerminalOptions};
+pub use report::runs::{ArmInfo, RunInfo, RunSet};
 pub use report::{GeometricMean, MemoryStats, Report, Row, Sample, Section, markdown};
 pub use scheduler::{Cell, RunResults, run_plan};
 pub use sweep::{SweepSpec, SweepTable, parse_sweep};

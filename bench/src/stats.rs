@@ -105,6 +105,23 @@ pub fn welch_t_test(a: &[f64], b: &[f64]) -> Option<TTest> {
     Some(TTest { t, df, critical, significant: t.abs() >= critical })
 }
 
+/// 95% confidence interval of `mean(changed) / mean(reference)`, by the delta method with
+/// Welch's degrees of freedom: the ratio's relative variance is the sum of both means'
+/// relative variances. `None` when either sample has fewer than 2 values or a mean is not
+/// positive. It agrees with [`welch_t_test`]'s verdict except where the interval just touches
+/// 1.0 (the delta method is an approximation; the report names the t-test as the verdict).
+pub fn ratio_interval(reference: &[f64], changed: &[f64]) -> Option<(f64, f64)> {
+    let test = welch_t_test(reference, changed)?;
+    let (mean_ref, mean_new) = (mean(reference), mean(changed));
+    if mean_ref <= 0.0 || mean_new <= 0.0 {
+        return None;
+    }
+    let ratio = mean_new / mean_ref;
+    let relative = |values: &[f64], m: f64| variance(values) / values.len() as f64 / (m * m);
+    let half_width = test.critical * ratio * (relative(reference, mean_ref) + relative(changed, mean_new)).sqrt();
+    Some((ratio - half_width, ratio + half_width))
+}
+
 /// P(T <= t) for Student's t with `df` degrees of freedom (`f64::INFINITY`
 /// gives the normal distribution).
 pub fn student_t_cdf(t: f64, df: f64) -> f64 {
@@ -329,5 +346,17 @@ mod tests {
         close(geometric_mean(&[1.0, 4.0, 16.0]).expect("gm"), 4.0, 1e-12);
         assert!(geometric_mean(&[]).is_none());
         assert!(geometric_mean(&[1.0, 0.0]).is_none());
+    }
+
+    #[test]
+    fn ratio_interval_brackets_the_ratio_and_narrows_with_less_noise() {
+        let reference = [2.0, 2.1, 1.9, 2.0, 2.05, 1.95];
+        let changed = [1.0, 1.05, 0.95, 1.0, 1.02, 0.98];
+        let (low, high) = ratio_interval(&reference, &changed).expect("enough values");
+        assert!(low < 0.5 && 0.5 < high && high < 0.6, "{low} {high}");
+        let tight = [1.0, 1.001, 0.999, 1.0, 1.0005, 0.9995];
+        let (tight_low, tight_high) = ratio_interval(&reference, &tight).expect("enough values");
+        assert!(tight_high - tight_low < high - low);
+        assert!(ratio_interval(&[1.0], &changed).is_none());
     }
 }
