@@ -67,6 +67,13 @@ pub(crate) enum Command {
         copylab bench --script my_pyperf_bench.py --variants merged --python python3 --fast\n  \
         copylab bench sweep --variant fastpath --define _FASTPATH_MAX=1,5,20,100 --svg sweep.svg")]
     Bench(Box<BenchArgs>),
+    /// One self-contained HTML page of saved bench runs: plots, ratios, verdicts, patches
+    #[command(after_help = "Each file is one run (bench --json, a --json-dir file, or pyperf's own JSON); \
+        every arm is compared with the first arm of the first file, on the workloads all arms share.\n\n\
+        Examples:\n  \
+        copylab report run.json --html report.html\n  \
+        copylab report before.json after.json --html before-after.html")]
+    Report(ReportArgs),
     /// The emulated CAM memo device: block diagram and capacity sweep
     #[command(after_help = "Examples:\n  \
         copylab cam diagram --format svg -o cam.svg\n  \
@@ -301,6 +308,9 @@ pub(crate) struct BenchRunArgs {
     /// Write the comparison table as Markdown
     #[arg(long, value_name = "FILE")]
     pub(crate) markdown: Option<PathBuf>,
+    /// Write a self-contained HTML report (plots, ratios with intervals, verdicts, patches)
+    #[arg(long, value_name = "FILE", conflicts_with = "script")]
+    pub(crate) html: Option<PathBuf>,
     /// Also run every variant under this CPython, side by side
     #[arg(long, value_name = "EXE")]
     pub(crate) python: Option<PathBuf>,
@@ -343,6 +353,16 @@ pub(crate) struct SweepArgs {
     /// Where to write the SVG plot
     #[arg(long, value_name = "FILE", default_value = "sweep.svg")]
     pub(crate) svg: PathBuf,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct ReportArgs {
+    /// Saved runs (pyperf JSON), the reference's first
+    #[arg(value_name = "FILE.json", required = true)]
+    pub(crate) files: Vec<PathBuf>,
+    /// Where to write the HTML page
+    #[arg(long, value_name = "FILE", required = true)]
+    pub(crate) html: PathBuf,
 }
 
 #[derive(Debug, Args)]

@@ -3,4 +3,5 @@
 //! model crates hold numbers and rules only.
 
 pub(crate) mod cam_diagram;
+pub(crate) mod html_report;
 pub(crate) mod svg_plot;
