@@ -12,6 +12,7 @@ mod inspect;
 mod memo_cam;
 mod native_variant;
 mod profile;
+mod report;
 mod python;
 mod run;
 mod trace;

@@ -113,16 +113,16 @@ fn geometric_means(html: &mut String, set: &RunSet) {
     if set.report.geometric_means.is_empty() {
         return;
     }
-    html.push_str("<h2>Geometric mean over all workloads</h2>\n<table class=\"geomean\">\n<tr><th>arm</th><th>geometric mean of ratios</th><th>verdict</th></tr>\n");
+    // Not coloured as a verdict: it has no significance test (pyperf prints it the same way),
+    // and two insignificant ratios can average to a confident-looking "1.02x faster".
+    html.push_str("<h2>Geometric mean over all workloads</h2>\n<p>Of every workload's ratio, significant or not; no test stands behind it, so read it with the per-workload verdicts below.</p>\n<table class=\"geomean\">\n<tr><th>arm</th><th>geometric mean of ratios</th><th>as a factor</th></tr>\n");
     for mean in &set.report.geometric_means {
-        let verdict = mean.verdict.to_string();
         let _ = writeln!(
             html,
-            "<tr><td>{}</td><td class=\"num\">{:.3}</td><td class=\"{}\">{}</td></tr>",
+            "<tr><td>{}</td><td class=\"num\">{:.3}</td><td>{}</td></tr>",
             escape(&mean.label),
             mean.norm_mean,
-            verdict_class(&verdict),
-            escape(&verdict)
+            escape(&mean.verdict.to_string())
         );
     }
     html.push_str("</table>\n");
