@@ -74,9 +74,10 @@ pub(crate) enum Command {
         copylab report run.json --html report.html\n  \
         copylab report before.json after.json --html before-after.html")]
     Report(ReportArgs),
-    /// The emulated CAM memo device: block diagram and capacity sweep
+    /// The emulated CAM memo device: block diagram, capacity sweep, memo share, presentation
     #[command(after_help = "Examples:\n  \
         copylab cam diagram --format svg -o cam.svg\n  \
+        copylab cam present --html cam.html\n  \
         copylab cam sweep --entries 16,64,256,1024,4096 --workloads trio --svg cam-sweep.svg\n  \
         copylab run --memo cam --cam-stats script.py")]
     Cam(CamArgs),
@@ -396,6 +397,30 @@ pub(crate) enum CamAction {
         copylab cam share\n  \
         copylab cam share --variants baseline,merged,native --workloads trio --repeat 200")]
     Share(CamShareArgs),
+    /// The CAM presentation: a slide deck in one HTML file, from numbers measured now
+    #[command(after_help = "Examples:\n  \
+        copylab cam present --html cam.html\n  \
+        copylab cam present --workloads deepcopy_memo --repeat 10 --entries 16,64 --html cam.html")]
+    Present(CamPresentArgs),
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct CamPresentArgs {
+    /// Where to write the slide deck
+    #[arg(long, value_name = "FILE", required = true)]
+    pub(crate) html: PathBuf,
+    /// Variants whose memo share is measured (comma-separated)
+    #[arg(long, value_name = "LIST", value_delimiter = ',', default_value = "baseline,native", value_parser = parse_variant)]
+    pub(crate) variants: Vec<&'static Variant>,
+    /// Workloads or suites (comma-separated), as for `cam share`
+    #[arg(long = "workloads", value_name = "LIST", value_delimiter = ',', default_value = "trio")]
+    pub(crate) names: Vec<String>,
+    /// Calls of each workload function per measurement and recording
+    #[arg(long, value_name = "N", default_value_t = 50, value_parser = clap::value_parser!(u32).range(1..=100_000))]
+    pub(crate) repeat: u32,
+    /// CAM capacities of the sweep slide (comma-separated)
+    #[arg(long, value_name = "LIST", value_delimiter = ',', default_value = "16,64,256,1024,4096")]
+    pub(crate) entries: Vec<usize>,
 }
 
 #[derive(Debug, Args)]

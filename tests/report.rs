@@ -120,3 +120,23 @@ fn a_console_error_fails_the_browser_check() {
     std::fs::write(&page, "<html><body><script>missing_function();</script></body></html>").unwrap();
     browser::open(&page, &dir.path().join("bad.png"));
 }
+
+#[test]
+fn cam_presentation_renders_in_chromium() {
+    let dir = tempfile::tempdir().unwrap();
+    let deck = dir.path().join("cam.html");
+    copylab()
+        .args(["cam", "present", "--workloads", "deepcopy_memo", "--repeat", "3", "--entries", "16,64", "--html"])
+        .arg(&deck)
+        .assert()
+        .success();
+    let page = std::fs::read_to_string(&deck).unwrap();
+    for slide in ["How the CAM answers a memo lookup", "Hardware beside software", "Amdahl's ceiling", "the honest limit"] {
+        assert!(page.contains(slide), "no slide {slide:?}");
+    }
+    // Measured numbers, not prose: both variants' shares are in the table.
+    assert!(page.contains("baseline: memo share s") && page.contains("native: memo share s"));
+    let layout = browser::open(&deck, &browser::artifact("cam-present-screenshot.png"));
+    // The block diagram, the share plot and the sweep plot, each on its own slide.
+    assert_eq!(layout, browser::Layout { plots: 3, zero_sized: 0, arms: 0, workloads: 0, slides: 7 });
+}

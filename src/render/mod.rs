@@ -3,5 +3,6 @@
 //! model crates hold numbers and rules only.
 
 pub(crate) mod cam_diagram;
+pub(crate) mod cam_slides;
 pub(crate) mod html_report;
 pub(crate) mod svg_plot;

@@ -18,7 +18,7 @@ pub struct Layout {
 }
 
 const MEASURE: &str = "<script>(() => {\
-    const plots = [...document.querySelectorAll('svg.plot')];\
+    const plots = [...document.querySelectorAll('svg')];\
     const zero = plots.filter(p => { const r = p.getBoundingClientRect(); return !(r.width > 0 && r.height > 0); });\
     const out = document.createElement('pre'); out.id = 'layout-check';\
     out.textContent = ['plots', plots.length, 'zero', zero.length,\
