@@ -131,7 +131,9 @@ fn cam_presentation_renders_in_chromium() {
         .assert()
         .success();
     let page = std::fs::read_to_string(&deck).unwrap();
-    for slide in ["How the CAM answers a memo lookup", "Hardware beside software", "Amdahl's ceiling", "the honest limit"] {
+    for slide in
+        ["How the CAM answers a memo lookup", "Hardware beside software", "Amdahl's ceiling", "the honest limit"]
+    {
         assert!(page.contains(slide), "no slide {slide:?}");
     }
     // Measured numbers, not prose: both variants' shares are in the table.

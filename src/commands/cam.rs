@@ -11,9 +11,9 @@ use copylab_vm::{HostConfig, MemoBackend};
 
 use super::bench::chosen_workloads;
 use crate::cli::{CamAction, CamArgs, CamPresentArgs, CamShareArgs, CamSweepArgs, WorkloadArgs};
-use copylab_stdlib_copy::Variant;
 use crate::error::CliError;
 use crate::output::Output;
+use copylab_stdlib_copy::Variant;
 
 pub(crate) fn cam(args: CamArgs) -> Result<u8, CliError> {
     match args.action {
@@ -206,8 +206,7 @@ fn capacity_sweep(
     };
     let mut text = String::new();
     for (name, trace) in &traces {
-        let points: Vec<SweepPoint> =
-            sweep(trace, &base, entries).map_err(|err| CliError::Usage(err.to_string()))?;
+        let points: Vec<SweepPoint> = sweep(trace, &base, entries).map_err(|err| CliError::Usage(err.to_string()))?;
         text.push_str(&format!("{name} ({} memo operations recorded over {repeat} calls)\n", trace.len()));
         text.push_str(&render_sweep(&points));
         text.push('\n');

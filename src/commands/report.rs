@@ -32,11 +32,14 @@ fn patches(set: &RunSet) -> Vec<Patch> {
             && let Some(found) = copylab_stdlib_copy::variants().iter().find(|v| v.name == variant)
             && let Some(diff) = found.patch
         {
-            push_new(&mut patches, Patch {
-                id: Patch::variant_id(variant),
-                title: format!("variant {variant}: its diff against the baseline copy.py"),
-                files: vec![(format!("copylab variants diff {variant}"), diff.to_string())],
-            });
+            push_new(
+                &mut patches,
+                Patch {
+                    id: Patch::variant_id(variant),
+                    title: format!("variant {variant}: its diff against the baseline copy.py"),
+                    files: vec![(format!("copylab variants diff {variant}"), diff.to_string())],
+                },
+            );
         }
         if let Some(vm) = &arm.vm
             && let Ok(Vm::Fork(name)) = Vm::parse(vm)
@@ -45,11 +48,10 @@ fn patches(set: &RunSet) -> Vec<Patch> {
             for set_name in &name.sets {
                 files.extend(patch_set_files(set_name));
             }
-            push_new(&mut patches, Patch {
-                id: Patch::vm_id(vm),
-                title: format!("{vm}: its rustpython-vm patch sets"),
-                files,
-            });
+            push_new(
+                &mut patches,
+                Patch { id: Patch::vm_id(vm), title: format!("{vm}: its rustpython-vm patch sets"), files },
+            );
         }
     }
     patches

@@ -70,7 +70,9 @@ pub(crate) fn render(deck: &Presentation) -> String {
 fn largest_share(deck: &Presentation) -> Option<(&str, &str, &CostReport)> {
     deck.shares
         .iter()
-        .flat_map(|row| row.costs.iter().zip(&deck.variants).map(move |(cost, v)| (row.label.as_str(), v.as_str(), cost)))
+        .flat_map(|row| {
+            row.costs.iter().zip(&deck.variants).map(move |(cost, v)| (row.label.as_str(), v.as_str(), cost))
+        })
         .max_by(|a, b| a.2.memo_share.total_cmp(&b.2.memo_share))
 }
 
@@ -128,7 +130,12 @@ fn shares(deck: &Presentation) -> String {
             .enumerate()
             .map(|(v, name)| Series {
                 name: name.clone(),
-                points: deck.shares.iter().enumerate().map(|(i, r)| (i as f64, r.costs[v].memo_share * 100.0)).collect(),
+                points: deck
+                    .shares
+                    .iter()
+                    .enumerate()
+                    .map(|(i, r)| (i as f64, r.costs[v].memo_share * 100.0))
+                    .collect(),
             })
             .collect(),
     };

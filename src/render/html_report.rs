@@ -152,11 +152,8 @@ fn workload(html: &mut String, set: &RunSet, index: usize, section: &Section) {
             })
         })
         .collect();
-    let _ = writeln!(
-        html,
-        "<section class=\"workload\" data-workload=\"{0}\">\n<h2>{0}</h2>",
-        escape(&section.workload)
-    );
+    let _ =
+        writeln!(html, "<section class=\"workload\" data-workload=\"{0}\">\n<h2>{0}</h2>", escape(&section.workload));
     html.push_str(&render_strips(&StripPlot { title: format!("{}: time per call", section.workload), strips }));
     if !forest_rows.is_empty() {
         html.push_str(&render_forest(&ForestPlot {
@@ -239,12 +236,7 @@ fn patch_sections(html: &mut String, patches: &[Patch]) {
     }
     html.push_str("<h2>Why the arms differ</h2>\n");
     for patch in patches {
-        let _ = writeln!(
-            html,
-            "<details id=\"{}\">\n<summary>{}</summary>",
-            escape(&patch.id),
-            escape(&patch.title)
-        );
+        let _ = writeln!(html, "<details id=\"{}\">\n<summary>{}</summary>", escape(&patch.id), escape(&patch.title));
         for (name, text) in &patch.files {
             let _ = writeln!(html, "<p><code>{}</code></p>\n<pre>{}</pre>", escape(name), escape(text));
         }

@@ -220,17 +220,38 @@ fn open_plot(svg: &mut String, kind: &str, rows: usize, height: f64, title: &str
         r#"<svg xmlns="http://www.w3.org/2000/svg" class="plot {kind}" data-rows="{rows}" width="{WIDTH}" height="{height}" viewBox="0 0 {WIDTH} {height}" font-family="sans-serif" font-size="12">"#
     );
     let _ = writeln!(svg, r#"<rect width="100%" height="100%" fill="white"/>"#);
-    let _ = writeln!(svg, r#"<text x="{}" y="20" text-anchor="middle" font-size="14" font-weight="bold">{}</text>"#, WIDTH / 2.0, escape(title));
+    let _ = writeln!(
+        svg,
+        r#"<text x="{}" y="20" text-anchor="middle" font-size="14" font-weight="bold">{}</text>"#,
+        WIDTH / 2.0,
+        escape(title)
+    );
 }
 
 /// Vertical grid lines with labels under the plot area, and the axis line.
-fn x_ticks(svg: &mut String, axis: &Axis, px: &dyn Fn(f64) -> f64, label: &dyn Fn(f64) -> String, top: f64, bottom: f64) {
+fn x_ticks(
+    svg: &mut String,
+    axis: &Axis,
+    px: &dyn Fn(f64) -> f64,
+    label: &dyn Fn(f64) -> String,
+    top: f64,
+    bottom: f64,
+) {
     for tick in &axis.ticks {
         let x = px(*tick);
         let _ = writeln!(svg, r##"<line x1="{x:.1}" y1="{top:.1}" x2="{x:.1}" y2="{bottom:.1}" stroke="#e0e0e0"/>"##);
-        let _ = writeln!(svg, r#"<text x="{x:.1}" y="{:.1}" text-anchor="middle">{}</text>"#, bottom + 16.0, escape(&label(*tick)));
+        let _ = writeln!(
+            svg,
+            r#"<text x="{x:.1}" y="{:.1}" text-anchor="middle">{}</text>"#,
+            bottom + 16.0,
+            escape(&label(*tick))
+        );
     }
-    let _ = writeln!(svg, r#"<line x1="{STRIP_LABELS}" y1="{bottom:.1}" x2="{:.1}" y2="{bottom:.1}" stroke="black"/>"#, WIDTH - 30.0);
+    let _ = writeln!(
+        svg,
+        r#"<line x1="{STRIP_LABELS}" y1="{bottom:.1}" x2="{:.1}" y2="{bottom:.1}" stroke="black"/>"#,
+        WIDTH - 30.0
+    );
 }
 
 /// Each strip is a band; a value's horizontal place is its time, its vertical place within
@@ -247,22 +268,53 @@ pub(crate) fn render_strips(plot: &StripPlot) -> String {
     let mut svg = String::new();
     open_plot(&mut svg, "strips", plot.strips.len(), height, &plot.title);
     let top_tick = axis.ticks.iter().copied().fold(0.0, f64::max);
-    let label = |tick: f64| if axis.log { format_timedelta(tick) } else { format_timedeltas(&[top_tick, tick]).remove(1) };
+    let label =
+        |tick: f64| if axis.log { format_timedelta(tick) } else { format_timedeltas(&[top_tick, tick]).remove(1) };
     x_ticks(&mut svg, &axis, &px, &label, top, bottom);
     for (index, strip) in plot.strips.iter().enumerate() {
         let color = COLORS[index % COLORS.len()];
         let band = top + index as f64 * STRIP_BAND;
-        let _ = writeln!(svg, r#"<text x="{:.1}" y="{:.1}" text-anchor="end">{}</text>"#, STRIP_LABELS - 8.0, band + STRIP_BAND / 2.0 + 4.0, escape(&strip.label));
+        let _ = writeln!(
+            svg,
+            r#"<text x="{:.1}" y="{:.1}" text-anchor="end">{}</text>"#,
+            STRIP_LABELS - 8.0,
+            band + STRIP_BAND / 2.0 + 4.0,
+            escape(&strip.label)
+        );
         let last = strip.values.len().saturating_sub(1).max(1) as f64;
         for (order, value) in strip.values.iter().enumerate() {
             let y = band + 5.0 + order as f64 / last * (STRIP_BAND - 10.0);
-            let _ = writeln!(svg, r#"<circle cx="{:.1}" cy="{y:.1}" r="2.5" fill="{color}" fill-opacity="0.7"><title>value {} of {}: {}</title></circle>"#, px(*value), order + 1, strip.values.len(), format_timedelta(*value));
+            let _ = writeln!(
+                svg,
+                r#"<circle cx="{:.1}" cy="{y:.1}" r="2.5" fill="{color}" fill-opacity="0.7"><title>value {} of {}: {}</title></circle>"#,
+                px(*value),
+                order + 1,
+                strip.values.len(),
+                format_timedelta(*value)
+            );
         }
         let (mean_x, median_x, middle) = (px(strip.mean), px(strip.median), band + STRIP_BAND / 2.0);
-        let _ = writeln!(svg, r#"<line x1="{mean_x:.1}" y1="{:.1}" x2="{mean_x:.1}" y2="{:.1}" stroke="black" stroke-width="2.5"><title>mean {}</title></line>"#, band + 2.0, band + STRIP_BAND - 2.0, format_timedelta(strip.mean));
-        let _ = writeln!(svg, r##"<path d="M{median_x:.1},{:.1} l5,5 l-5,5 l-5,-5 z" fill="#d62728"><title>median {}</title></path>"##, middle - 5.0, format_timedelta(strip.median));
+        let _ = writeln!(
+            svg,
+            r#"<line x1="{mean_x:.1}" y1="{:.1}" x2="{mean_x:.1}" y2="{:.1}" stroke="black" stroke-width="2.5"><title>mean {}</title></line>"#,
+            band + 2.0,
+            band + STRIP_BAND - 2.0,
+            format_timedelta(strip.mean)
+        );
+        let _ = writeln!(
+            svg,
+            r##"<path d="M{median_x:.1},{:.1} l5,5 l-5,5 l-5,-5 z" fill="#d62728"><title>median {}</title></path>"##,
+            middle - 5.0,
+            format_timedelta(strip.median)
+        );
     }
-    let _ = writeln!(svg, r#"<text x="{:.1}" y="{:.1}" text-anchor="middle">time per call{}: bar = mean, red diamond = median, dots top to bottom in run order</text>"#, STRIP_LABELS + plot_w / 2.0, bottom + 40.0, if axis.log { " (log scale)" } else { "" });
+    let _ = writeln!(
+        svg,
+        r#"<text x="{:.1}" y="{:.1}" text-anchor="middle">time per call{}: bar = mean, red diamond = median, dots top to bottom in run order</text>"#,
+        STRIP_LABELS + plot_w / 2.0,
+        bottom + 40.0,
+        if axis.log { " (log scale)" } else { "" }
+    );
     svg.push_str("</svg>\n");
     svg
 }
@@ -289,17 +341,43 @@ pub(crate) fn render_forest(plot: &ForestPlot) -> String {
     open_plot(&mut svg, "forest", plot.rows.len(), height, &plot.title);
     x_ticks(&mut svg, &axis, &px, &|tick| format!("{tick:.2}"), top, bottom);
     let one = px(1.0);
-    let _ = writeln!(svg, r#"<line x1="{one:.1}" y1="{top:.1}" x2="{one:.1}" y2="{bottom:.1}" stroke="black" stroke-dasharray="4 3"/>"#);
+    let _ = writeln!(
+        svg,
+        r#"<line x1="{one:.1}" y1="{top:.1}" x2="{one:.1}" y2="{bottom:.1}" stroke="black" stroke-dasharray="4 3"/>"#
+    );
     for (index, row) in plot.rows.iter().enumerate() {
         let middle = top + index as f64 * STRIP_BAND + STRIP_BAND / 2.0;
         let (stroke, fill) = if row.significant { (COLORS[0], COLORS[0]) } else { ("#888888", "white") };
-        let _ = writeln!(svg, r#"<text x="{:.1}" y="{:.1}" text-anchor="end">{}</text>"#, STRIP_LABELS - 8.0, middle + 4.0, escape(&row.label));
+        let _ = writeln!(
+            svg,
+            r#"<text x="{:.1}" y="{:.1}" text-anchor="end">{}</text>"#,
+            STRIP_LABELS - 8.0,
+            middle + 4.0,
+            escape(&row.label)
+        );
         if let Some((low, high)) = row.interval {
-            let _ = writeln!(svg, r#"<line x1="{:.1}" y1="{middle:.1}" x2="{:.1}" y2="{middle:.1}" stroke="{stroke}" stroke-width="2"><title>95% interval {low:.3} to {high:.3}</title></line>"#, px(low), px(high));
+            let _ = writeln!(
+                svg,
+                r#"<line x1="{:.1}" y1="{middle:.1}" x2="{:.1}" y2="{middle:.1}" stroke="{stroke}" stroke-width="2"><title>95% interval {low:.3} to {high:.3}</title></line>"#,
+                px(low),
+                px(high)
+            );
         }
-        let _ = writeln!(svg, r#"<rect x="{:.1}" y="{:.1}" width="10" height="10" fill="{fill}" stroke="{stroke}" stroke-width="2"><title>ratio {:.3}</title></rect>"#, px(row.ratio) - 5.0, middle - 5.0, row.ratio);
+        let _ = writeln!(
+            svg,
+            r#"<rect x="{:.1}" y="{:.1}" width="10" height="10" fill="{fill}" stroke="{stroke}" stroke-width="2"><title>ratio {:.3}</title></rect>"#,
+            px(row.ratio) - 5.0,
+            middle - 5.0,
+            row.ratio
+        );
     }
-    let _ = writeln!(svg, r#"<text x="{:.1}" y="{:.1}" text-anchor="middle">mean / reference mean{}: left of 1 is faster; whiskers are 95% intervals; hollow = not significant</text>"#, STRIP_LABELS + plot_w / 2.0, bottom + 40.0, if axis.log { " (log scale)" } else { "" });
+    let _ = writeln!(
+        svg,
+        r#"<text x="{:.1}" y="{:.1}" text-anchor="middle">mean / reference mean{}: left of 1 is faster; whiskers are 95% intervals; hollow = not significant</text>"#,
+        STRIP_LABELS + plot_w / 2.0,
+        bottom + 40.0,
+        if axis.log { " (log scale)" } else { "" }
+    );
     svg.push_str("</svg>\n");
     svg
 }

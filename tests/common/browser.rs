@@ -53,7 +53,10 @@ fn run(mut cmd: assert_cmd::Command) -> std::process::Output {
     let stderr = super::stderr_of(&out);
     // Page errors reach stderr as console messages; chromium's own noise (dbus) does not match.
     for line in stderr.lines() {
-        assert!(!line.contains("Uncaught") && !line.contains(":CONSOLE"), "console message from the page: {line}\n{stderr}");
+        assert!(
+            !line.contains("Uncaught") && !line.contains(":CONSOLE"),
+            "console message from the page: {line}\n{stderr}"
+        );
     }
     assert!(out.status.success(), "chromium failed:\n{stderr}");
     out
@@ -74,8 +77,13 @@ pub fn open(page: &Path, screenshot: &Path) -> Layout {
         .and_then(|rest| rest.split("</pre>").next())
         .unwrap_or_else(|| panic!("the measuring script did not run; the DOM:\n{dom}"));
     let numbers: Vec<usize> = line.split(' ').skip(1).step_by(2).map(|n| n.parse().unwrap()).collect();
-    let layout =
-        Layout { plots: numbers[0], zero_sized: numbers[1], arms: numbers[2], workloads: numbers[3], slides: numbers[4] };
+    let layout = Layout {
+        plots: numbers[0],
+        zero_sized: numbers[1],
+        arms: numbers[2],
+        workloads: numbers[3],
+        slides: numbers[4],
+    };
 
     if let Some(parent) = screenshot.parent() {
         std::fs::create_dir_all(parent).unwrap();
@@ -84,7 +92,7 @@ pub fn open(page: &Path, screenshot: &Path) -> Layout {
     let mut shot = chromium(&dir.path().join("profile-shot"));
     shot.arg(format!("--screenshot={}", screenshot.display())).arg("--window-size=1400,2000").arg(url(page));
     run(shot);
-    let size = std::fs::metadata(screenshot).map(|m| m.len()).unwrap_or(0);
+    let size = std::fs::metadata(screenshot).map_or(0, |m| m.len());
     assert!(size > 10_000, "no screenshot (or an empty one, {size} bytes) at {}", screenshot.display());
     layout
 }

@@ -76,8 +76,8 @@ impl RunSet {
         let several = suites.len() > 1;
         let (mut runs, mut arms, mut samples) = (Vec::new(), Vec::new(), Vec::new());
         for (index, (label, suite, path)) in suites.iter().enumerate() {
-            let parsed = parse(suite, index, path)
-                .map_err(|reason| BenchError::ReadResults { path: path.clone(), reason })?;
+            let parsed =
+                parse(suite, index, path).map_err(|reason| BenchError::ReadResults { path: path.clone(), reason })?;
             for (workload, arm, sample) in parsed.samples {
                 samples.push((workload, arms.len() + arm, sample));
             }
@@ -139,10 +139,11 @@ fn parse(suite: &Suite, run: usize, path: &Path) -> Result<Parsed, String> {
         let arm = match parsed.arms.iter().position(|a| a.label == label) {
             Some(arm) => arm,
             None => {
-                let metadata = ["copylab_variant", "copylab_memo", "copylab_vm", "copylab_interpreter", "copylab_defines"]
-                    .iter()
-                    .filter_map(|key| Some((key.trim_start_matches("copylab_").to_string(), text(key)?)))
-                    .collect();
+                let metadata =
+                    ["copylab_variant", "copylab_memo", "copylab_vm", "copylab_interpreter", "copylab_defines"]
+                        .iter()
+                        .filter_map(|key| Some((key.trim_start_matches("copylab_").to_string(), text(key)?)))
+                        .collect();
                 parsed.arms.push(ArmInfo {
                     label: label.clone(),
                     run,
@@ -183,7 +184,7 @@ mod tests {
     use super::*;
     use serde_json::json;
 
-    fn suite(value: serde_json::Value) -> Suite {
+    fn suite(value: Value) -> Suite {
         serde_json::from_value(value).expect("a suite")
     }
 
