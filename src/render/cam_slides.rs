@@ -246,3 +246,47 @@ fn build_and_limit(deck: &Presentation) -> String {
     }
     html
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn cost(memo_share: f64) -> CostReport {
+        let config = CamConfig::default();
+        let stats = cam_device::CamStats::default();
+        let mut report = cam_device::CostModel::new(&config, memo_share).unwrap().report(&stats);
+        report.memo_op_speedup = 3.0;
+        report.amdahl_speedup = cam_device::amdahl_speedup(memo_share, 3.0);
+        report
+    }
+
+    #[test]
+    fn seven_slides_and_the_limit_is_stated_where_the_memo_weighs_most() {
+        let deck = Presentation {
+            config: CamConfig::default(),
+            variants: vec!["baseline".into(), "native".into()],
+            shares: vec![
+                ShareRow { label: "deepcopy".into(), costs: vec![cost(0.05), cost(0.20)] },
+                ShareRow { label: "structures".into(), costs: vec![cost(0.04), cost(0.30)] },
+            ],
+            sweep: LinePlot {
+                title: "sweep".into(),
+                x_label: "CAM entries".into(),
+                y_label: "resolved".into(),
+                y_unit: YUnit::Percent,
+                x_categories: None,
+                series: vec![Series { name: "deepcopy".into(), points: vec![(16.0, 40.0), (64.0, 90.0)] }],
+            },
+            sweep_variant: "baseline".into(),
+            repeat: 7,
+        };
+        let html = render(&deck);
+        assert_eq!(html.matches("<section class=\"slide\"").count(), 7);
+        assert_eq!(html.matches("<svg").count(), 3, "diagram, share plot, sweep plot");
+        assert!(!html.contains("<?xml"), "inline SVG has no XML declaration");
+        // The largest share (structures under native, 30%): at most 1/(1 - 0.3) = 1.429x.
+        assert!(html.contains("(structures under native, s = 30.0%)"), "{html}");
+        assert!(html.contains("gains at most 1.429x"));
+        assert!(html.contains("<td>30.0%</td>") && html.contains("<td>3.00x</td>"));
+    }
+}

@@ -82,12 +82,22 @@ impl RunSet {
                 samples.push((workload, arms.len() + arm, sample));
             }
             for mut arm in parsed.arms {
-                if several {
+                // A per-arm file (`--json-dir`) is named after its arm: no prefix needed.
+                if several && *label != arm.label {
                     arm.label = format!("{label}: {}", arm.label);
                 }
                 arms.push(arm);
             }
             runs.push(RunInfo { label: label.clone(), metadata: text_metadata(&suite.metadata) });
+        }
+        for (index, arm) in arms.iter().enumerate() {
+            if arms[..index].iter().any(|other| other.label == arm.label) {
+                let path = &suites[arm.run].2;
+                return Err(BenchError::ReadResults {
+                    path: path.clone(),
+                    reason: format!("its arm '{}' is already in another file given; give each run once", arm.label),
+                });
+            }
         }
         let mut names: Vec<String> = Vec::new();
         for (workload, _, _) in &samples {
@@ -240,6 +250,29 @@ mod tests {
         ])
         .unwrap_err();
         assert!(err.to_string().contains("no benchmark in common"), "{err}");
+    }
+
+    #[test]
+    fn per_arm_files_keep_their_arm_labels_and_a_repeated_run_is_refused() {
+        let per_arm = |arm: &str| {
+            suite(json!({"version": "1.0", "metadata": {"copylab_arm": arm, "copylab_variant": arm},
+                "benchmarks": [{"metadata": {"name": "w1", "unit": "second"}, "runs": [{"values": [1.0, 1.1]}]}]}))
+        };
+        let set = RunSet::from_suites(vec![
+            ("baseline".into(), per_arm("baseline"), "dir/baseline.json".into()),
+            ("fastpath".into(), per_arm("fastpath"), "dir/fastpath.json".into()),
+        ])
+        .unwrap();
+        let labels: Vec<_> = set.arms.iter().map(|a| a.label.as_str()).collect();
+        assert_eq!(labels, ["baseline", "fastpath"]);
+        assert_eq!(set.arms[1].variant.as_deref(), Some("fastpath"));
+
+        let err = RunSet::from_suites(vec![
+            ("run.json".into(), combined(&["baseline"], &["w1"]), "run.json".into()),
+            ("run.json".into(), combined(&["baseline"], &["w1"]), "run.json".into()),
+        ])
+        .unwrap_err();
+        assert!(err.to_string().contains("give each run once"), "{err}");
     }
 
     #[test]
