@@ -53,7 +53,7 @@ pub fn format_count(value: f64) -> String {
     grouped
 }
 
-/// `seconds` since the Unix epoch as `YYYY-MM-DD HH:MM:SS UTC` (the civil-from-days
+/// `seconds` since the Unix epoch as `YYYY-MM-DD HH:MM:SS+00:00` (ISO 8601, which pyperf parses) (the civil-from-days
 /// algorithm of Howard Hinnant's date library), to date a run without a time crate.
 pub fn format_utc(seconds: u64) -> String {
     let days = (seconds / 86_400) as i64;
@@ -67,7 +67,7 @@ pub fn format_utc(seconds: u64) -> String {
     let day = day_of_year - (153 * shifted_month + 2) / 5 + 1;
     let month = if shifted_month < 10 { shifted_month + 3 } else { shifted_month - 9 };
     let year = year_of_era + era * 400 + i64::from(month <= 2);
-    format!("{year:04}-{month:02}-{day:02} {:02}:{:02}:{:02} UTC", rest / 3600, rest % 3600 / 60, rest % 60)
+    format!("{year:04}-{month:02}-{day:02} {:02}:{:02}:{:02}+00:00", rest / 3600, rest % 3600 / 60, rest % 60)
 }
 
 #[cfg(test)]
@@ -96,8 +96,8 @@ mod tests {
 
     #[test]
     fn utc_dates() {
-        assert_eq!(format_utc(0), "1970-01-01 00:00:00 UTC");
-        assert_eq!(format_utc(951_782_400), "2000-02-29 00:00:00 UTC");
-        assert_eq!(format_utc(1_796_594_565), "2026-12-06 22:02:45 UTC");
+        assert_eq!(format_utc(0), "1970-01-01 00:00:00+00:00");
+        assert_eq!(format_utc(951_782_400), "2000-02-29 00:00:00+00:00");
+        assert_eq!(format_utc(1_796_594_565), "2026-12-06 22:02:45+00:00");
     }
 }
