@@ -6,6 +6,8 @@ pub struct Series {
     pub name: String,
     /// (x, y) points; y in seconds.
     pub points: Vec<(f64, f64)>,
+    /// A (low, high) 95% interval of y per point, drawn as a shaded band; empty for none.
+    pub band: Vec<(f64, f64)>,
 }
 
 /// What the y values are, for tick labels.
@@ -28,6 +30,8 @@ pub struct LinePlot {
     /// `None` for a numeric x axis.
     pub x_categories: Option<Vec<String>>,
     pub series: Vec<Series>,
+    /// Vertical marks at x with a label, e.g. a sweep's crossover.
+    pub markers: Vec<(f64, String)>,
 }
 
 /// Each arm's values on one shared axis (seconds per call), for seeing distributions,

@@ -203,6 +203,7 @@ fn capacity_sweep(
         y_unit: YUnit::Percent,
         x_categories: None,
         series: Vec::new(),
+        markers: Vec::new(),
     };
     let mut text = String::new();
     for (name, trace) in &traces {
@@ -213,6 +214,7 @@ fn capacity_sweep(
         plot.series.push(Series {
             name: name.clone(),
             points: points.iter().map(|p| (p.entries as f64, p.stats.cam_resolved_rate() * 100.0)).collect(),
+            band: Vec::new(),
         });
     }
     Ok((text, plot))

@@ -136,8 +136,10 @@ fn shares(deck: &Presentation) -> String {
                     .enumerate()
                     .map(|(i, r)| (i as f64, r.costs[v].memo_share * 100.0))
                     .collect(),
+                band: Vec::new(),
             })
             .collect(),
+        markers: Vec::new(),
     };
     let mut html = String::from("<h2>How much of deepcopy is the memo?</h2>\n");
     html.push_str(&svg_plot::render(&plot));
@@ -275,7 +277,12 @@ mod tests {
                 y_label: "resolved".into(),
                 y_unit: YUnit::Percent,
                 x_categories: None,
-                series: vec![Series { name: "deepcopy".into(), points: vec![(16.0, 40.0), (64.0, 90.0)] }],
+                series: vec![Series {
+                    name: "deepcopy".into(),
+                    points: vec![(16.0, 40.0), (64.0, 90.0)],
+                    band: Vec::new(),
+                }],
+                markers: Vec::new(),
             },
             sweep_variant: "baseline".into(),
             repeat: 7,

@@ -95,7 +95,12 @@ pub(crate) fn escape(text: &str) -> String {
 
 pub(crate) fn render(plot: &LinePlot) -> String {
     let xs: Vec<f64> = plot.series.iter().flat_map(|s| s.points.iter().map(|p| p.0)).collect();
-    let ys: Vec<f64> = plot.series.iter().flat_map(|s| s.points.iter().map(|p| p.1)).collect();
+    // The bands count in the y range, so a wide interval is not clipped.
+    let ys: Vec<f64> = plot
+        .series
+        .iter()
+        .flat_map(|s| s.points.iter().map(|p| p.1).chain(s.band.iter().flat_map(|b| [b.0, b.1])))
+        .collect();
     let x_axis = match &plot.x_categories {
         Some(categories) => Axis::categories(categories.len()),
         None => Axis::fit(&xs),
@@ -185,6 +190,47 @@ pub(crate) fn render(plot: &LinePlot) -> String {
         escape(&plot.y_label),
         scale_note(&y_axis)
     );
+
+    // Each series' 95% band under all lines: upper edge left to right, lower edge back.
+    for (index, series) in plot.series.iter().enumerate() {
+        if series.band.len() != series.points.len() || series.band.is_empty() {
+            continue;
+        }
+        let color = COLORS[index % COLORS.len()];
+        let upper =
+            series.points.iter().zip(&series.band).map(|((x, _), (_, high))| format!("{:.1},{:.1}", px(*x), py(*high)));
+        let lower = series
+            .points
+            .iter()
+            .zip(&series.band)
+            .rev()
+            .map(|((x, _), (low, _))| format!("{:.1},{:.1}", px(*x), py(*low)));
+        let outline: Vec<String> = upper.chain(lower).collect();
+        let _ = writeln!(
+            svg,
+            r#"<polygon class="band" points="{}" fill="{color}" fill-opacity="0.15" stroke="none"><title>{}: 95% interval of the mean</title></polygon>"#,
+            outline.join(" "),
+            escape(&series.name)
+        );
+    }
+    // Marked x positions (a sweep's crossovers), labelled at the top, one line each.
+    for (index, (x, label)) in plot.markers.iter().enumerate() {
+        let x = px(*x);
+        let _ = writeln!(
+            svg,
+            r#"<line class="marker" x1="{x:.1}" y1="{TOP}" x2="{x:.1}" y2="{:.1}" stroke="black" stroke-dasharray="5 4"/>"#,
+            TOP + plot_h
+        );
+        // Labels stay inside the plot area: right of a mark in the left half, left of it in
+        // the right half (where the legend is).
+        let (label_x, anchor) = if x < LEFT + plot_w / 2.0 { (x + 4.0, "start") } else { (x - 4.0, "end") };
+        let _ = writeln!(
+            svg,
+            r#"<text x="{label_x:.1}" y="{:.1}" font-size="11" text-anchor="{anchor}">{}</text>"#,
+            TOP + 12.0 + index as f64 * 13.0,
+            escape(label)
+        );
+    }
 
     // One line per series, with its points marked and a legend entry.
     for (index, series) in plot.series.iter().enumerate() {
@@ -420,9 +466,15 @@ mod tests {
                 Series {
                     name: "deepcopy".into(),
                     points: xs.iter().map(|x| (*x, 2.8e-3 / x.max(1.0).sqrt())).collect(),
+                    band: xs.iter().map(|x| (2.5e-3 / x.max(1.0).sqrt(), 3.1e-3 / x.max(1.0).sqrt())).collect(),
                 },
-                Series { name: "deepcopy_memo & co".into(), points: xs.iter().map(|x| (*x, 170e-6)).collect() },
+                Series {
+                    name: "deepcopy_memo & co".into(),
+                    points: xs.iter().map(|x| (*x, 170e-6)).collect(),
+                    band: Vec::new(),
+                },
             ],
+            markers: vec![(xs[xs.len() - 1], "deepcopy: differs from _FASTPATH_MAX = 1".into())],
         }
     }
 
@@ -434,6 +486,9 @@ mod tests {
         assert!(svg.contains("_FASTPATH_MAX (log scale)"));
         assert!(svg.contains("&lt;fastpath&gt;") && svg.contains("memo &amp; co"));
         assert_eq!(svg.matches("<polyline").count(), 2);
+        assert_eq!(svg.matches("<polygon class=\"band\"").count(), 1, "a band for the series that has one");
+        assert_eq!(svg.matches("<line class=\"marker\"").count(), 1);
+        assert!(svg.contains("deepcopy: differs from _FASTPATH_MAX = 1"));
         assert!(svg.contains(">100</text>") && svg.contains(">10</text>"));
         assert!(!svg.contains("NaN") && !svg.contains("inf"));
     }
