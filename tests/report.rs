@@ -142,3 +142,22 @@ fn cam_presentation_renders_in_chromium() {
     // The block diagram, the share plot and the sweep plot, each on its own slide.
     assert_eq!(layout, browser::Layout { plots: 3, zero_sized: 0, arms: 0, workloads: 0, slides: 7 });
 }
+
+#[test]
+fn sweep_plot_with_bands_renders_in_chromium() {
+    let dir = tempfile::tempdir().unwrap();
+    let svg = dir.path().join("sweep.svg");
+    copylab()
+        .args(["bench", "sweep", "--fast", "--variant", "fastpath", "--define", "_FASTPATH_MAX=0,5"])
+        .args(["--workloads", "deepcopy_memo", "--svg"])
+        .arg(&svg)
+        .assert()
+        .success();
+    let plot = std::fs::read_to_string(&svg).unwrap();
+    assert_eq!(plot.matches("<polygon class=\"band\"").count(), 1, "one band for the one workload");
+    // The browser sees the SVG as a report page would embed it.
+    let page = dir.path().join("sweep.html");
+    std::fs::write(&page, format!("<!DOCTYPE html><html><body>{plot}</body></html>")).unwrap();
+    let layout = browser::open(&page, &browser::artifact("sweep-screenshot.png"));
+    assert_eq!(layout, browser::Layout { plots: 1, zero_sized: 0, arms: 0, workloads: 0, slides: 0 });
+}
