@@ -71,9 +71,17 @@ pub(crate) enum Command {
         copylab bench --script my_pyperf_bench.py --variants merged --python python3 --fast\n  \
         copylab bench sweep --variant fastpath --define _FASTPATH_MAX=1,5,20,100 --svg sweep.svg")]
     Bench(Box<BenchArgs>),
-    /// The emulated CAM memo device: block diagram and capacity sweep
+    /// One self-contained HTML page of saved bench runs: plots, ratios, verdicts, patches
+    #[command(after_help = "Each file is one run (bench --json, a --json-dir file, or pyperf's own JSON); \
+        every arm is compared with the first arm of the first file, on the workloads all arms share.\n\n\
+        Examples:\n  \
+        copylab report run.json --html report.html\n  \
+        copylab report before.json after.json --html before-after.html")]
+    Report(ReportArgs),
+    /// The emulated CAM memo device: block diagram, capacity sweep, memo share, presentation
     #[command(after_help = "Examples:\n  \
         copylab cam diagram --format svg -o cam.svg\n  \
+        copylab cam present --html cam.html\n  \
         copylab cam sweep --entries 16,64,256,1024,4096 --workloads trio --svg cam-sweep.svg\n  \
         copylab run --memo cam --cam-stats script.py")]
     Cam(CamArgs),
@@ -305,6 +313,9 @@ pub(crate) struct BenchRunArgs {
     /// Write the comparison table as Markdown
     #[arg(long, value_name = "FILE")]
     pub(crate) markdown: Option<PathBuf>,
+    /// Write a self-contained HTML report (plots, ratios with intervals, verdicts, patches)
+    #[arg(long, value_name = "FILE", conflicts_with = "script")]
+    pub(crate) html: Option<PathBuf>,
     /// Also run every variant under this CPython, side by side
     #[arg(long, value_name = "EXE")]
     pub(crate) python: Option<PathBuf>,
@@ -350,6 +361,16 @@ pub(crate) struct SweepArgs {
 }
 
 #[derive(Debug, Args)]
+pub(crate) struct ReportArgs {
+    /// Saved runs (pyperf JSON), the reference's first
+    #[arg(value_name = "FILE.json", required = true)]
+    pub(crate) files: Vec<PathBuf>,
+    /// Where to write the HTML page
+    #[arg(long, value_name = "FILE", required = true)]
+    pub(crate) html: PathBuf,
+}
+
+#[derive(Debug, Args)]
 pub(crate) struct CamArgs {
     #[command(subcommand)]
     pub(crate) action: CamAction,
@@ -380,6 +401,30 @@ pub(crate) enum CamAction {
         copylab cam share\n  \
         copylab cam share --variants baseline,merged,native --workloads trio --repeat 200")]
     Share(CamShareArgs),
+    /// The CAM presentation: a slide deck in one HTML file, from numbers measured now
+    #[command(after_help = "Examples:\n  \
+        copylab cam present --html cam.html\n  \
+        copylab cam present --workloads deepcopy_memo --repeat 10 --entries 16,64 --html cam.html")]
+    Present(CamPresentArgs),
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct CamPresentArgs {
+    /// Where to write the slide deck
+    #[arg(long, value_name = "FILE", required = true)]
+    pub(crate) html: PathBuf,
+    /// Variants whose memo share is measured (comma-separated)
+    #[arg(long, value_name = "LIST", value_delimiter = ',', default_value = "baseline,native", value_parser = parse_variant)]
+    pub(crate) variants: Vec<&'static Variant>,
+    /// Workloads or suites (comma-separated), as for `cam share`
+    #[arg(long = "workloads", value_name = "LIST", value_delimiter = ',', default_value = "trio")]
+    pub(crate) names: Vec<String>,
+    /// Calls of each workload function per measurement and recording
+    #[arg(long, value_name = "N", default_value_t = 50, value_parser = clap::value_parser!(u32).range(1..=100_000))]
+    pub(crate) repeat: u32,
+    /// CAM capacities of the sweep slide (comma-separated)
+    #[arg(long, value_name = "LIST", value_delimiter = ',', default_value = "16,64,256,1024,4096")]
+    pub(crate) entries: Vec<usize>,
 }
 
 #[derive(Debug, Args)]

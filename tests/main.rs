@@ -13,6 +13,7 @@ mod memo_cam;
 mod native_variant;
 mod profile;
 mod python;
+mod report;
 mod run;
 mod tour;
 mod trace;

@@ -82,6 +82,7 @@ pub use error::BenchError;
 pub use launcher::{ByInterpreter, CPythonLauncher, Job, Launcher, Mode, WorkerOutput, run_worker_command};
 pub use plan::{Plan, Preset, Settings, Step};
 pub use progress::{Progress, SilentProgress, StderrProgress, progress_bar};
+pub use report::runs::{ArmInfo, RunInfo, RunSet};
 pub use report::terminal::{self, TerminalOptions};
 pub use report::{GeometricMean, MemoryStats, Report, Row, Sample, Section, markdown};
 pub use scheduler::{Cell, RunResults, run_plan};

@@ -6,6 +6,8 @@ pub struct Series {
     pub name: String,
     /// (x, y) points; y in seconds.
     pub points: Vec<(f64, f64)>,
+    /// A (low, high) 95% interval of y per point, drawn as a shaded band; empty for none.
+    pub band: Vec<(f64, f64)>,
 }
 
 /// What the y values are, for tick labels.
@@ -28,4 +30,40 @@ pub struct LinePlot {
     /// `None` for a numeric x axis.
     pub x_categories: Option<Vec<String>>,
     pub series: Vec<Series>,
+    /// Vertical marks at x with a label, e.g. a sweep's crossover.
+    pub markers: Vec<(f64, String)>,
+}
+
+/// Each arm's values on one shared axis (seconds per call), for seeing distributions,
+/// drift and outliers behind a ratio.
+#[derive(Clone, Debug, PartialEq)]
+pub struct StripPlot {
+    pub title: String,
+    pub strips: Vec<Strip>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Strip {
+    pub label: String,
+    /// Seconds per call, in run order.
+    pub values: Vec<f64>,
+    pub mean: f64,
+    pub median: f64,
+}
+
+/// Each arm's ratio to the reference with its 95% confidence interval.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ForestPlot {
+    pub title: String,
+    pub rows: Vec<ForestRow>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct ForestRow {
+    pub label: String,
+    /// Arm mean / reference mean (below 1 is faster).
+    pub ratio: f64,
+    pub interval: Option<(f64, f64)>,
+    /// The t-test's verdict: a significant difference is drawn solid.
+    pub significant: bool,
 }

@@ -100,6 +100,24 @@ fn run_metadata(results: &RunResults) -> Metadata {
     metadata.insert("copylab_values".into(), json!(s.values));
     metadata.insert("copylab_warmups".into(), json!(s.warmups));
     metadata.insert("copylab_min_time".into(), json!(s.min_time));
+    metadata.extend(machine_metadata());
+    metadata
+}
+
+/// Where and when the run was made, under pyperf's own keys (`hostname`, `cpu_count`,
+/// `platform`, `date`), so reports of runs from different days and machines say which is which.
+fn machine_metadata() -> Metadata {
+    let mut metadata = Metadata::new();
+    if let Ok(hostname) = fs::read_to_string("/proc/sys/kernel/hostname") {
+        metadata.insert("hostname".into(), json!(hostname.trim()));
+    }
+    if let Ok(count) = std::thread::available_parallelism() {
+        metadata.insert("cpu_count".into(), json!(count.get()));
+    }
+    metadata.insert("platform".into(), json!(format!("{}-{}", std::env::consts::OS, std::env::consts::ARCH)));
+    if let Ok(since_epoch) = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH) {
+        metadata.insert("date".into(), json!(crate::units::format_utc(since_epoch.as_secs())));
+    }
     metadata
 }
 
@@ -191,6 +209,11 @@ impl Suite {
     /// benchmarks left out. Metadata is inherited suite → benchmark → run,
     /// as in pyperf.
     pub fn samples(&self) -> Result<Vec<(String, Sample)>, String> {
+        Ok(self.benchmark_samples()?.into_iter().map(|(_, name, sample)| (name, sample)).collect())
+    }
+
+    /// As [`Suite::samples`], with the benchmark each sample came from, for its metadata.
+    pub fn benchmark_samples(&self) -> Result<Vec<(&Benchmark, String, Sample)>, String> {
         let mut samples = Vec::new();
         for (index, benchmark) in self.benchmarks.iter().enumerate() {
             let common = |key: &str| benchmark.metadata.get(key).or_else(|| self.metadata.get(key));
@@ -220,7 +243,7 @@ impl Suite {
             if values.is_empty() {
                 continue;
             }
-            samples.push((name, Sample { values, loops, memory: MemoryStats::from_workers(workers) }));
+            samples.push((benchmark, name, Sample { values, loops, memory: MemoryStats::from_workers(workers) }));
         }
         Ok(samples)
     }

@@ -85,12 +85,17 @@ pub struct TTest {
 /// has fewer than 2 values. With equal sample sizes its t equals the pooled
 /// t pyperf uses; only the degrees of freedom differ.
 pub fn welch_t_test(a: &[f64], b: &[f64]) -> Option<TTest> {
-    if a.len() < 2 || b.len() < 2 {
+    welch_of(&Summary::of(a)?, &Summary::of(b)?)
+}
+
+/// [`welch_t_test`] from the samples' summaries (size, mean, standard deviation).
+pub fn welch_of(a: &Summary, b: &Summary) -> Option<TTest> {
+    if a.n < 2 || b.n < 2 {
         return None;
     }
-    let (na, nb) = (a.len() as f64, b.len() as f64);
-    let (va, vb) = (variance(a) / na, variance(b) / nb);
-    let diff = mean(a) - mean(b);
+    let (na, nb) = (a.n as f64, b.n as f64);
+    let (va, vb) = (a.stdev * a.stdev / na, b.stdev * b.stdev / nb);
+    let diff = a.mean - b.mean;
     let se2 = va + vb;
     if se2 == 0.0 {
         // Both samples constant: any difference at all is certain.
@@ -103,6 +108,36 @@ pub fn welch_t_test(a: &[f64], b: &[f64]) -> Option<TTest> {
     let df = se2 * se2 / (va * va / (na - 1.0) + vb * vb / (nb - 1.0));
     let critical = student_t_quantile(0.975, df);
     Some(TTest { t, df, critical, significant: t.abs() >= critical })
+}
+
+/// 95% confidence interval of `mean(changed) / mean(reference)`, by the delta method with
+/// Welch's degrees of freedom: the ratio's relative variance is the sum of both means'
+/// relative variances. `None` when either sample has fewer than 2 values or a mean is not
+/// positive. It agrees with [`welch_t_test`]'s verdict except where the interval just touches
+/// 1.0 (the delta method is an approximation; the report names the t-test as the verdict).
+pub fn ratio_interval(reference: &[f64], changed: &[f64]) -> Option<(f64, f64)> {
+    ratio_interval_of(&Summary::of(reference)?, &Summary::of(changed)?)
+}
+
+/// [`ratio_interval`] from the samples' summaries.
+pub fn ratio_interval_of(reference: &Summary, changed: &Summary) -> Option<(f64, f64)> {
+    let test = welch_of(reference, changed)?;
+    if reference.mean <= 0.0 || changed.mean <= 0.0 {
+        return None;
+    }
+    let ratio = changed.mean / reference.mean;
+    let relative = |s: &Summary| s.stdev * s.stdev / s.n as f64 / (s.mean * s.mean);
+    let half_width = test.critical * ratio * (relative(reference) + relative(changed)).sqrt();
+    Some((ratio - half_width, ratio + half_width))
+}
+
+/// 95% confidence interval of a sample's mean (Student's t); `None` below 2 values.
+pub fn mean_interval(summary: &Summary) -> Option<(f64, f64)> {
+    if summary.n < 2 {
+        return None;
+    }
+    let half_width = student_t_quantile(0.975, (summary.n - 1) as f64) * summary.stdev / (summary.n as f64).sqrt();
+    Some((summary.mean - half_width, summary.mean + half_width))
 }
 
 /// P(T <= t) for Student's t with `df` degrees of freedom (`f64::INFINITY`
@@ -329,5 +364,26 @@ mod tests {
         close(geometric_mean(&[1.0, 4.0, 16.0]).expect("gm"), 4.0, 1e-12);
         assert!(geometric_mean(&[]).is_none());
         assert!(geometric_mean(&[1.0, 0.0]).is_none());
+    }
+
+    #[test]
+    fn ratio_interval_brackets_the_ratio_and_narrows_with_less_noise() {
+        let reference = [2.0, 2.1, 1.9, 2.0, 2.05, 1.95];
+        let changed = [1.0, 1.05, 0.95, 1.0, 1.02, 0.98];
+        let (low, high) = ratio_interval(&reference, &changed).expect("enough values");
+        assert!(low < 0.5 && 0.5 < high && high < 0.6, "{low} {high}");
+        let tight = [1.0, 1.001, 0.999, 1.0, 1.0005, 0.9995];
+        let (tight_low, tight_high) = ratio_interval(&reference, &tight).expect("enough values");
+        assert!(tight_high - tight_low < high - low);
+        assert!(ratio_interval(&[1.0], &changed).is_none());
+    }
+
+    #[test]
+    fn mean_interval_is_t_times_the_standard_error() {
+        let summary = Summary::of(&[1.0, 2.0, 3.0]).unwrap();
+        // t(0.975, 2) = 4.303, standard error 1/sqrt(3).
+        let (low, high) = mean_interval(&summary).unwrap();
+        assert!((high - 2.0 - 4.303 / 3f64.sqrt()).abs() < 1e-3 && (2.0 - low - (high - 2.0)).abs() < 1e-12);
+        assert!(mean_interval(&Summary::of(&[1.0]).unwrap()).is_none());
     }
 }

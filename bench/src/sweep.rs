@@ -128,6 +128,15 @@ impl SweepTable {
             .map(|(workload, summaries)| Series {
                 name: workload.clone(),
                 points: xs.iter().copied().zip(summaries.iter().map(|s| s.mean)).collect(),
+                band: summaries.iter().map_while(crate::stats::mean_interval).collect(),
+            })
+            .collect();
+        let markers = self
+            .rows
+            .iter()
+            .filter_map(|(workload, summaries)| {
+                let at = crossover(summaries)?;
+                Some((xs[at], format!("{workload}: differs from {} = {}", self.spec.name, self.spec.values[0])))
             })
             .collect();
         LinePlot {
@@ -137,8 +146,18 @@ impl SweepTable {
             y_unit: YUnit::Seconds,
             x_categories: numeric.is_none().then(|| self.spec.values.clone()),
             series,
+            markers,
         }
     }
+}
+
+/// The crossover of a sweep row: the first value whose ratio to the first value has a 95%
+/// interval that leaves 1.0, i.e. where the constant starts to make a measurable difference.
+fn crossover(summaries: &[Summary]) -> Option<usize> {
+    let first = summaries.first()?;
+    (1..summaries.len()).find(|&index| {
+        crate::stats::ratio_interval_of(first, &summaries[index]).is_some_and(|(low, high)| low > 1.0 || high < 1.0)
+    })
 }
 
 #[cfg(test)]
@@ -210,6 +229,9 @@ mod tests {
         let (x, y) = plot.series[1].points[0];
         assert_eq!(x, 1.0);
         assert!((y - 2.01e-3).abs() < 1e-15, "{y}");
+        let (low, high) = plot.series[1].band[0];
+        assert!(low < y && y < high, "the band holds the mean");
+        assert_eq!(plot.series[1].band.len(), plot.series[1].points.len());
 
         let other = parse_sweep("_FASTPATH_MAX=1,2").expect("valid");
         assert!(SweepTable::from_results(&other, &base, &stock(), &results(&spec, &base, &stock())).is_err());
@@ -252,5 +274,16 @@ mod tests {
         let base = Arm::rustpython("fastpath", "dict");
         let table = SweepTable::from_results(&spec, &base, &stock(), &results(&spec, &base, &stock())).expect("sweep");
         assert_eq!(table.plot().x_categories, Some(vec!["True".to_string(), "False".to_string()]));
+    }
+
+    #[test]
+    fn the_crossover_is_the_first_value_whose_interval_leaves_one() {
+        let of = |values: &[f64]| Summary::of(values).expect("values");
+        let same = of(&[1.0, 1.02, 0.98, 1.0]);
+        let noisy = of(&[0.6, 1.5, 0.9, 1.1]);
+        let faster = of(&[0.5, 0.51, 0.49, 0.5]);
+        assert_eq!(crossover(&[same, noisy, faster]), Some(2));
+        assert_eq!(crossover(&[same, noisy]), None);
+        assert_eq!(crossover(&[]), None);
     }
 }

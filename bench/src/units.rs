@@ -53,6 +53,23 @@ pub fn format_count(value: f64) -> String {
     grouped
 }
 
+/// `seconds` since the Unix epoch as `YYYY-MM-DD HH:MM:SS+00:00` (ISO 8601, which pyperf parses) (the civil-from-days
+/// algorithm of Howard Hinnant's date library), to date a run without a time crate.
+pub fn format_utc(seconds: u64) -> String {
+    let days = (seconds / 86_400) as i64;
+    let rest = seconds % 86_400;
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let day_of_era = z - era * 146_097;
+    let year_of_era = (day_of_era - day_of_era / 1460 + day_of_era / 36_524 - day_of_era / 146_096) / 365;
+    let day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
+    let shifted_month = (5 * day_of_year + 2) / 153;
+    let day = day_of_year - (153 * shifted_month + 2) / 5 + 1;
+    let month = if shifted_month < 10 { shifted_month + 3 } else { shifted_month - 9 };
+    let year = year_of_era + era * 400 + i64::from(month <= 2);
+    format!("{year:04}-{month:02}-{day:02} {:02}:{:02}:{:02}+00:00", rest / 3600, rest % 3600 / 60, rest % 60)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -75,5 +92,12 @@ mod tests {
         assert_eq!(format_count(1_234_567.0), "1,234,567");
         assert_eq!(format_count(12.5), "12.5");
         assert_eq!(format_count(300.0), "300");
+    }
+
+    #[test]
+    fn utc_dates() {
+        assert_eq!(format_utc(0), "1970-01-01 00:00:00+00:00");
+        assert_eq!(format_utc(951_782_400), "2000-02-29 00:00:00+00:00");
+        assert_eq!(format_utc(1_796_594_565), "2026-12-06 22:02:45+00:00");
     }
 }

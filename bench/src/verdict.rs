@@ -51,6 +51,8 @@ pub struct Comparison {
     pub norm_mean: f64,
     /// `None` when a sample has fewer than 2 values.
     pub test: Option<TTest>,
+    /// 95% confidence interval of `norm_mean` ([`stats::ratio_interval`]); `None` as `test`.
+    pub interval: Option<(f64, f64)>,
     pub verdict: Verdict,
 }
 
@@ -62,7 +64,8 @@ pub fn compare(baseline: &[f64], changed: &[f64]) -> Comparison {
     let test = stats::welch_t_test(baseline, changed);
     let significant = test.is_none_or(|t| t.significant);
     let verdict = if significant { Verdict::from_norm_mean(norm_mean) } else { Verdict::NotSignificant };
-    Comparison { norm_mean, test, verdict }
+    let interval = stats::ratio_interval(baseline, changed);
+    Comparison { norm_mean, test, interval, verdict }
 }
 
 /// Geometric mean of normalized means, as a verdict without significance

@@ -14,7 +14,12 @@ pub fn write_atomically(path: &Path, text: &str) -> Result<(), BenchError> {
         _ => Path::new("."),
     };
     let error = |source| BenchError::output(path, source);
-    let mut file = tempfile::NamedTempFile::new_in(dir).map_err(error)?;
+    // tempfile's default mode is 0600, right for secrets, wrong for a report meant to be
+    // shared: ask for 0666 and let the umask decide, as for any file the user creates.
+    let mut builder = tempfile::Builder::new();
+    #[cfg(unix)]
+    builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o666));
+    let mut file = builder.tempfile_in(dir).map_err(error)?;
     file.write_all(text.as_bytes()).map_err(error)?;
     file.as_file().sync_all().map_err(error)?;
     file.persist(path).map_err(|err| error(err.error))?;

@@ -28,6 +28,7 @@ pub(crate) fn bench(args: BenchArgs) -> Result<u8, CliError> {
 fn run(args: BenchRunArgs) -> Result<u8, CliError> {
     let json = args.json.as_deref().map(Output::check).transpose()?;
     let markdown_file = args.markdown.as_deref().map(Output::check).transpose()?;
+    let html = args.html.as_deref().map(Output::check).transpose()?;
     if let Some(dir) = &args.json_dir {
         std::fs::create_dir_all(dir).map_err(|source| BenchError::Output { path: dir.clone(), source })?;
         Output::check(&dir.join("baseline.json"))?;
@@ -53,6 +54,9 @@ fn run(args: BenchRunArgs) -> Result<u8, CliError> {
     }
     if let Some(markdown_file) = &markdown_file {
         markdown_file.write(&markdown::render(&report, args.memory))?;
+    }
+    if let Some(html) = &html {
+        super::report::write_html(html, &copylab_bench::RunSet::from_results(&results)?)?;
     }
     Ok(0)
 }

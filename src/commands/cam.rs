@@ -5,13 +5,15 @@ use cam_device::{CamConfig, SweepPoint, render_sweep, sweep};
 use copylab_bench::BenchFiles;
 use copylab_bench::plot::{LinePlot, Series, YUnit};
 
+use crate::render::cam_slides::{self, Presentation, ShareRow};
 use crate::render::{cam_diagram, svg_plot};
 use copylab_vm::{HostConfig, MemoBackend};
 
 use super::bench::chosen_workloads;
-use crate::cli::{CamAction, CamArgs, CamShareArgs, CamSweepArgs, WorkloadArgs};
+use crate::cli::{CamAction, CamArgs, CamPresentArgs, CamShareArgs, CamSweepArgs, WorkloadArgs};
 use crate::error::CliError;
 use crate::output::Output;
+use copylab_stdlib_copy::Variant;
 
 pub(crate) fn cam(args: CamArgs) -> Result<u8, CliError> {
     match args.action {
@@ -27,6 +29,7 @@ pub(crate) fn cam(args: CamArgs) -> Result<u8, CliError> {
         }
         CamAction::Sweep(sweep_args) => run_sweep(sweep_args),
         CamAction::Share(share_args) => run_share(share_args),
+        CamAction::Present(present_args) => run_present(present_args),
     }
 }
 
@@ -56,33 +59,27 @@ fn share_groups(workloads: &[copylab_bench::Workload]) -> Vec<ShareGroup> {
 /// whole-program ceiling `1 / ((1 - s) + s / k)`: the CAM argument made on the interpreter
 /// state where it matters (a native deepcopy leaves the memo a larger share).
 fn run_share(args: CamShareArgs) -> Result<u8, CliError> {
-    let files = BenchFiles::materialize()?;
-    let workloads = chosen_workloads(&files, &WorkloadArgs { names: args.names, workload_file: None })?;
-    let groups = share_groups(&workloads);
     let config = CamConfig::default();
     let repeat = args.repeat as usize;
-    let mut table: Vec<Vec<String>> = Vec::new();
+    let rows = measure_shares(&args.variants, args.names, repeat, &config)?;
     let mut header = vec!["workloads".to_string()];
     for variant in &args.variants {
         header.extend([format!("{} s", variant.name), "k".to_string(), "ceiling".to_string()]);
     }
-    for group in &groups {
-        let mut row = vec![group.label.clone()];
-        for variant in &args.variants {
-            // A fresh interpreter per cell, so each share counts only this group's calls.
-            let mut host_config = HostConfig::new(copylab_stdlib_copy::CopySource::variant(variant));
-            host_config.memo = MemoBackend::Cam(config.clone());
-            let jobs = group.workloads.clone();
-            let report = super::with_host(host_config, move |host| measure_share(&host, &jobs, repeat))?;
-            let cost = report.cost().map_err(|err| CliError::Usage(err.to_string()))?;
-            row.extend([
-                format!("{:.1}%", cost.memo_share * 100.0),
-                format!("{:.2}x", cost.memo_op_speedup),
-                format!("{:.3}x", cost.amdahl_speedup),
-            ]);
-        }
-        table.push(row);
-    }
+    let table: Vec<Vec<String>> = rows
+        .iter()
+        .map(|row| {
+            let mut cells = vec![row.label.clone()];
+            for cost in &row.costs {
+                cells.extend([
+                    format!("{:.1}%", cost.memo_share * 100.0),
+                    format!("{:.2}x", cost.memo_op_speedup),
+                    format!("{:.3}x", cost.amdahl_speedup),
+                ]);
+            }
+            cells
+        })
+        .collect();
     let mut text = format!(
         "Memo share s of outermost deepcopy time (CAM memo, {} entries, {repeat} calls per workload),\n\
          the cost model's memo-operation speedup k, and the whole-program ceiling 1/((1-s)+s/k)\n",
@@ -91,6 +88,32 @@ fn run_share(args: CamShareArgs) -> Result<u8, CliError> {
     text.push_str(&render_columns(&header, &table));
     super::print_text(&text);
     Ok(0)
+}
+
+/// For each share group of the workloads `names`, the cost report of each variant: the
+/// numbers behind `cam share` and the presentation's share and Amdahl slides.
+fn measure_shares(
+    variants: &[&'static Variant],
+    names: Vec<String>,
+    repeat: usize,
+    config: &CamConfig,
+) -> Result<Vec<ShareRow>, CliError> {
+    let files = BenchFiles::materialize()?;
+    let workloads = chosen_workloads(&files, &WorkloadArgs { names, workload_file: None })?;
+    let mut rows = Vec::new();
+    for group in &share_groups(&workloads) {
+        let mut costs = Vec::new();
+        for variant in variants {
+            // A fresh interpreter per cell, so each share counts only this group's calls.
+            let mut host_config = HostConfig::new(copylab_stdlib_copy::CopySource::variant(variant));
+            host_config.memo = MemoBackend::Cam(config.clone());
+            let jobs = group.workloads.clone();
+            let report = super::with_host(host_config, move |host| measure_share(&host, &jobs, repeat))?;
+            costs.push(report.cost().map_err(|err| CliError::Usage(err.to_string()))?);
+        }
+        rows.push(ShareRow { label: group.label.clone(), costs });
+    }
+    Ok(rows)
 }
 
 /// Runs `jobs` and returns the device report of their calls alone: memo and deepcopy time
@@ -138,18 +161,32 @@ fn render_columns(header: &[String], rows: &[Vec<String>]) -> String {
 
 fn run_sweep(args: CamSweepArgs) -> Result<u8, CliError> {
     let svg = Output::check(&args.svg)?;
+    let (text, plot) = capacity_sweep(&args.workloads, args.copy.copy_source()?, &args.entries, args.repeat as usize)?;
+    super::print_text(&text);
+    svg.write(&svg_plot::render(&plot))?;
+    eprintln!("wrote {}", args.svg.display());
+    Ok(0)
+}
+
+/// Records the memo traffic of `workloads` once under `source`, replays it at each capacity
+/// in `entries`, and returns the sweep as text and as a plot of CAM-resolved lookups.
+fn capacity_sweep(
+    workloads: &WorkloadArgs,
+    source: copylab_stdlib_copy::CopySource,
+    entries: &[usize],
+    repeat: usize,
+) -> Result<(String, LinePlot), CliError> {
     let base = CamConfig::default();
     // Every capacity must be a valid device before minutes of recording.
-    for &entries in &args.entries {
+    for &entries in entries {
         CamConfig { entries, ..base.clone() }
             .validate()
             .map_err(|err| CliError::Usage(format!("--entries {entries}: {err}")))?;
     }
     let files = BenchFiles::materialize()?;
-    let workloads = chosen_workloads(&files, &args.workloads)?;
-    let mut config = HostConfig::new(args.copy.copy_source()?);
+    let workloads = chosen_workloads(&files, workloads)?;
+    let mut config = HostConfig::new(source);
     config.memo = MemoBackend::Cam(base.clone());
-    let repeat = args.repeat as usize;
     let jobs: Vec<_> = workloads.iter().map(|w| (w.name.clone(), w.file.clone())).collect();
     let traces = super::with_host(config, move |host| {
         let mut traces = Vec::new();
@@ -166,21 +203,43 @@ fn run_sweep(args: CamSweepArgs) -> Result<u8, CliError> {
         y_unit: YUnit::Percent,
         x_categories: None,
         series: Vec::new(),
+        markers: Vec::new(),
     };
     let mut text = String::new();
     for (name, trace) in &traces {
-        let points: Vec<SweepPoint> =
-            sweep(trace, &base, &args.entries).map_err(|err| CliError::Usage(err.to_string()))?;
+        let points: Vec<SweepPoint> = sweep(trace, &base, entries).map_err(|err| CliError::Usage(err.to_string()))?;
         text.push_str(&format!("{name} ({} memo operations recorded over {repeat} calls)\n", trace.len()));
         text.push_str(&render_sweep(&points));
         text.push('\n');
         plot.series.push(Series {
             name: name.clone(),
             points: points.iter().map(|p| (p.entries as f64, p.stats.cam_resolved_rate() * 100.0)).collect(),
+            band: Vec::new(),
         });
     }
-    super::print_text(&text);
-    svg.write(&svg_plot::render(&plot))?;
-    eprintln!("wrote {}", args.svg.display());
+    Ok((text, plot))
+}
+
+/// `cam present`: the CAM argument as slides, every number measured now: memo shares and
+/// ceilings for each variant, and a capacity sweep on the baseline's memo traffic.
+fn run_present(args: CamPresentArgs) -> Result<u8, CliError> {
+    let output = Output::check(&args.html)?;
+    let config = CamConfig::default();
+    let repeat = args.repeat as usize;
+    let shares = measure_shares(&args.variants, args.names.clone(), repeat, &config)?;
+    let workloads = WorkloadArgs { names: args.names.clone(), workload_file: None };
+    let sweep_variant = copylab_stdlib_copy::baseline();
+    let (_, sweep_plot) =
+        capacity_sweep(&workloads, copylab_stdlib_copy::CopySource::variant(sweep_variant), &args.entries, repeat)?;
+    let presentation = Presentation {
+        config,
+        variants: args.variants.iter().map(|v| v.name.to_string()).collect(),
+        shares,
+        sweep: sweep_plot,
+        sweep_variant: sweep_variant.name.to_string(),
+        repeat,
+    };
+    output.write(&cam_slides::render(&presentation))?;
+    eprintln!("wrote {}", args.html.display());
     Ok(0)
 }

@@ -6,6 +6,7 @@ mod dis;
 pub(crate) mod fork;
 pub(crate) mod profile;
 mod python_launcher;
+pub(crate) mod report;
 mod run;
 mod target;
 pub(crate) mod tour;
@@ -29,6 +30,7 @@ pub(crate) fn dispatch(cli: Cli) -> Result<u8, CliError> {
         Command::Trace(args) => trace::trace(args),
         Command::Profile(args) => profile::profile(args),
         Command::Bench(args) => bench::bench(*args),
+        Command::Report(args) => report::report(&args),
         Command::Cam(args) => cam::cam(args),
         Command::Worker(args) => run::run(args),
         Command::Variants(args) => variants::variants(args),

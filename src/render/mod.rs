@@ -1,6 +1,9 @@
 //! Presentation: what the model crates (cam-device, copylab-bench) compute, drawn for people.
-//! The CAM block diagram (SVG, Graphviz dot, Mermaid) and SVG line plots live here, so the
-//! model crates hold numbers and rules only.
+//! The CAM block diagram (SVG, Graphviz dot, Mermaid), the one SVG plotter (line, strip and
+//! forest plots), and the pages built from them (the bench report, the CAM slide deck) live
+//! here, so the model crates hold numbers and rules only.
 
 pub(crate) mod cam_diagram;
+pub(crate) mod cam_slides;
+pub(crate) mod html_report;
 pub(crate) mod svg_plot;

@@ -4,6 +4,8 @@
 
 use std::path::PathBuf;
 
+pub mod browser;
+
 use assert_cmd::Command;
 
 pub fn copylab() -> Command {

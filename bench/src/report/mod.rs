@@ -5,6 +5,7 @@
 //! ([`crate::pyperf::compare_files`]), rendered by [`terminal`] and [`markdown`].
 
 pub mod markdown;
+pub mod runs;
 pub(crate) mod table;
 pub mod terminal;
 
