@@ -265,6 +265,37 @@ fn bench_sweep_runs_every_value_on_every_vm() {
     assert!(!svg.exists(), "a plot of a refused sweep");
 }
 
+#[test]
+fn run_on_a_fork_runs_the_program_on_its_binary_and_refuses_a_stale_one() {
+    let fake = FakeFork::build();
+    let program = "import sys; print('ran', sys.argv[1:])";
+    let run = |fake: &FakeFork| {
+        fake.copylab()
+            .args(["run", "--vm", "fork:fake", "--variant", "merged", "-c", program, "a", "--vm"])
+            .timeout(crate::threads::LIMIT)
+            .output()
+            .expect("runs")
+    };
+    let out = run(&fake);
+    assert!(out.status.success(), "{}", stderr_of(&out));
+    assert_eq!(stdout_of(&out), "ran ['a', '--vm']\n");
+    let relaunch = format!("run --variant merged --memo dict -- -c {program} a --vm");
+    assert!(fake.logged().lines().any(|line| line == relaunch), "{}", fake.logged());
+
+    std::fs::write(fake.patches().join("fake/features"), "# edited\n").expect("write");
+    let before = fake.logged();
+    let out = run(&fake);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr_of(&out));
+    assert!(stderr_of(&out).contains("fork:fake is stale"), "{}", stderr_of(&out));
+    assert!(stdout_of(&out).is_empty() && fake.logged() == before, "the stale fork ran");
+    fake.copylab()
+        .args(["run", "--vm", "fork:notbuilt", "-c", "print(1)"])
+        .assert()
+        .code(1)
+        .stdout("")
+        .stderr(predicate::str::contains("run `copylab fork build notbuilt` first"));
+}
+
 /// The checks the `defaults` fork must pass hold on the stock VM (and CPython), so a failure
 /// on the fork is the patch's.
 #[test]

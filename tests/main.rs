@@ -14,5 +14,6 @@ mod native_variant;
 mod profile;
 mod python;
 mod run;
+mod threads;
 mod trace;
 mod variants;

@@ -16,6 +16,7 @@ mod error;
 mod exception;
 mod host;
 mod import_hook;
+mod lean_thread;
 mod native_copy;
 mod profile;
 mod program;
