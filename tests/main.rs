@@ -11,6 +11,7 @@ mod fork;
 mod inspect;
 mod memo_cam;
 mod native_variant;
+mod pip_install;
 mod profile;
 mod python;
 mod run;

@@ -133,15 +133,21 @@ def pyperf_metadata_patch(metadata):
 
 
 class LeftOut:
-    """The native modules copylab's RustPython build leaves out, each failing at its import
-    with the reason, as ModuleNotFoundError (so `try: import ssl except ImportError:` still
-    works)."""
+    """The modules copylab's RustPython build leaves out, each failing at its import with the
+    reason and what to use instead, as ModuleNotFoundError (so `try: import ssl except
+    ImportError:` still works)."""
 
     REASONS = {
         "_ssl": (
             "ssl is left out of copylab's RustPython build: RustPython's ssl module pulls in "
             "aws-lc (a C and assembly crypto library) and OpenSSL-compatible certificate handling, "
             "minutes of build for a tool that studies copy.deepcopy; TLS programs need CPython"
+        ),
+        "cProfile": (
+            "RustPython 0.6 ships neither cProfile nor its C profiler _lsprof; profile with the "
+            "pure-Python profiler instead, which prints the same pstats tables: "
+            "`copylab run -m profile -s cumtime SCRIPT`, or `profile.Profile` in code "
+            "(`copylab profile SCRIPT` gives a line profile of copy.py)"
         ),
         "_sqlite3": (
             "sqlite3 is left out of copylab's RustPython build: RustPython's `sqlite` feature "
