@@ -443,3 +443,36 @@ fn the_versions_fork_keeps_native_semantics() {
         "differential test on fork:versions"
     );
 }
+
+/// Builds the `threading` fork (minutes), the build `copylab run` sends threaded programs to,
+/// and runs every threads fixture on it through `copylab run --vm fork:threading`: each prints
+/// what CPython prints (pools with fork, spawn and forkserver included), within the time limit.
+/// Children relaunched through `sys.executable` run on the fork too.
+#[test]
+#[ignore = "builds a second RustPython (about 12 minutes on 2 cores): COPYLAB_FORK_TESTS=1 bash .ci/run"]
+fn the_threading_fork_runs_threaded_programs() {
+    use crate::threads::{LIMIT, ONE_THREAD_PROGRAMS, cpython_stdout, threads_fixture};
+    let binary = build_fork("threading");
+    let mut cases: Vec<(&str, Vec<&str>)> = ONE_THREAD_PROGRAMS.iter().map(|name| (*name, vec![])).collect();
+    cases.push(("start_thread.py", vec![]));
+    cases.push(("process_pool_executor.py", vec![]));
+    for method in ["fork", "spawn", "forkserver"] {
+        cases.push(("multiprocessing_pool.py", vec![method]));
+    }
+    for (name, args) in cases {
+        let out = copylab()
+            .args(["run", "--vm", "fork:threading"])
+            .arg(threads_fixture(name))
+            .args(&args)
+            .timeout(LIMIT)
+            .output()
+            .expect("runs");
+        assert!(out.status.success(), "{name} {args:?} on fork:threading:\n{}", stderr_of(&out));
+        assert_eq!(stdout_of(&out), cpython_stdout(name, &args), "{name} {args:?}");
+    }
+    let child = "import subprocess, sys; print(subprocess.run([sys.executable, '-c', \
+        'import sys; print(\"_thread\" in sys.builtin_module_names)'], capture_output=True, text=True).stdout, end='')";
+    let out = copylab().args(["run", "--vm", "fork:threading", "-c", child]).timeout(LIMIT).output().expect("runs");
+    assert!(out.status.success(), "{}", stderr_of(&out));
+    assert_eq!(stdout_of(&out), "True\n", "the child did not run on the fork ({binary})");
+}

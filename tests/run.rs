@@ -144,7 +144,6 @@ fn left_out_modules_fail_at_import_saying_why() {
             "ssl",
             "No module named '_ssl': ssl is left out of copylab's RustPython build: RustPython's ssl module pulls in aws-lc",
         ),
-        ("sqlite3", "No module named '_sqlite3': sqlite3 is left out of copylab's RustPython build"),
         (
             "cProfile",
             "No module named 'cProfile': RustPython 0.6 ships neither cProfile nor its C profiler _lsprof; \
@@ -180,4 +179,19 @@ fn the_pure_python_profiler_profiles_a_script() {
     let leaf = table.lines().find(|line| line.ends_with("calls.py:1(leaf)")).unwrap_or_default();
     assert_eq!(leaf.split_whitespace().next(), Some("321"), "{table}");
     assert!(table.contains("Ordered by: call count"), "{table}");
+}
+
+/// sqlite3 is built in (RustPython's `sqlite` feature bundles SQLite): a program that uses it
+/// prints what CPython prints.
+#[test]
+fn sqlite3_works_as_under_cpython() {
+    let program = "import sqlite3\n\
+        db = sqlite3.connect(':memory:')\n\
+        db.execute('create table t (k integer primary key, v text)')\n\
+        db.executemany('insert into t (v) values (?)', [(c * 3,) for c in 'abc'])\n\
+        print(db.execute('select k, v, length(v) from t order by k desc').fetchall())\n\
+        print(db.execute('select sum(k), group_concat(v) from t').fetchone(), db.total_changes)\n";
+    let out = copylab().args(["run", "-c", program]).timeout(crate::threads::LIMIT).output().expect("runs");
+    assert!(out.status.success(), "{}", stderr_of(&out));
+    assert_eq!(stdout_of(&out), crate::common::python3_output(program) + "\n");
 }

@@ -140,19 +140,14 @@ class LeftOut:
     REASONS = {
         "_ssl": (
             "ssl is left out of copylab's RustPython build: RustPython's ssl module pulls in "
-            "aws-lc (a C and assembly crypto library) and OpenSSL-compatible certificate handling, "
-            "minutes of build for a tool that studies copy.deepcopy; TLS programs need CPython"
+            "aws-lc (a C and assembly crypto library), minutes more on every build of a tool "
+            "that studies copy.deepcopy; TLS programs need CPython"
         ),
         "cProfile": (
             "RustPython 0.6 ships neither cProfile nor its C profiler _lsprof; profile with the "
             "pure-Python profiler instead, which prints the same pstats tables: "
             "`copylab run -m profile -s cumtime SCRIPT`, or `profile.Profile` in code "
             "(`copylab profile SCRIPT` gives a line profile of copy.py)"
-        ),
-        "_sqlite3": (
-            "sqlite3 is left out of copylab's RustPython build: RustPython's `sqlite` feature "
-            "needs the libsqlite3-sys crate, which copylab's pinned Cargo.lock does not hold "
-            "(see docs/run.md); programs that use sqlite3 need CPython"
         ),
     }
 
