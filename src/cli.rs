@@ -23,15 +23,18 @@ pub(crate) enum Command {
     #[command(after_help = "copylab's own options come first; everything from the first python option or \
         the program on is CPython's command line. Programs see sys.executable as a launcher of copylab with \
         the same selection, so child interpreters (pyperf workers, subprocess, multiprocessing) get it too.\n\n\
+        The stock binary has one thread (the lean build every benchmark runs on): a program that starts a \
+        thread fails at that call, naming `--vm fork:threading`, RustPython with real threads.\n\n\
         Examples:\n  \
         copylab run script.py arg1 arg2\n  \
+        copylab run --vm fork:threading threaded_script.py\n  \
         copylab run --variant merged -m pyperf timeit -s 'import copy' 'copy.deepcopy([1])'\n  \
         copylab run --variant merged -- -u -X dev bench.py -o out.json\n  \
         copylab run --variant fastpath -c 'import copy; print(copy.__file__)'\n  \
         copylab run --copy-py ~/cpython/Lib/copy.py /usr/lib/python3.11/test/test_copy.py\n  \
         copylab run --memo cam --cam-entries 64 --cam-stats script.py\n  \
         echo 'print(1)' | copylab run -")]
-    Run(RunArgs),
+    Run(RunCommandArgs),
     /// Print the bytecode of a file, a code string, or one function, as dis.dis does
     #[command(after_help = "Examples:\n  \
         copylab dis script.py\n  \
@@ -140,6 +143,18 @@ pub(crate) struct ProgramArgs {
     /// Arguments passed to the script in sys.argv[1:]
     #[arg(value_name = "ARGS", trailing_var_arg = true, allow_hyphen_values = true)]
     pub(crate) args: Vec<String>,
+}
+
+/// `copylab run`: a program, on this binary or on a fork's.
+#[derive(Debug, Args)]
+#[command(arg_required_else_help = true)]
+pub(crate) struct RunCommandArgs {
+    /// Interpreter to run on: stock (this binary) or fork:NAME, a build of `copylab fork build
+    /// NAME` (fork:threading has real threads)
+    #[arg(long, value_name = "NAME", default_value = "stock", value_parser = parse_vm)]
+    pub(crate) vm: crate::fork::Vm,
+    #[command(flatten)]
+    pub(crate) run: RunArgs,
 }
 
 #[derive(Debug, Args)]

@@ -38,6 +38,12 @@ pub(crate) enum CliError {
     Fork(#[from] ForkError),
     #[error(transparent)]
     Tour(#[from] copylab_stdlib_copy::tour::TourError),
+    #[error("cannot run {program}: {source}", program = program.display())]
+    Exec {
+        program: std::path::PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
     #[error("cannot start the interpreter thread: {0}")]
     Thread(#[source] std::io::Error),
 }
@@ -51,7 +57,7 @@ impl CliError {
             Self::Bench(err) if err.is_usage() => 2,
             Self::Fork(ForkError::BadName { .. } | ForkError::BadVm { .. } | ForkError::UnknownPatchSet { .. }) => 2,
             Self::Fork(_) => 1,
-            Self::Host(_) | Self::Thread(_) | Self::Bench(_) | Self::Launcher { .. } | Self::Tour(_) => 1,
+            Self::Host(_) | Self::Thread(_) | Self::Bench(_) | Self::Launcher { .. } | Self::Exec { .. } | Self::Tour(_) => 1,
         }
     }
 }

@@ -265,6 +265,37 @@ fn bench_sweep_runs_every_value_on_every_vm() {
     assert!(!svg.exists(), "a plot of a refused sweep");
 }
 
+#[test]
+fn run_on_a_fork_runs_the_program_on_its_binary_and_refuses_a_stale_one() {
+    let fake = FakeFork::build();
+    let program = "import sys; print('ran', sys.argv[1:])";
+    let run = |fake: &FakeFork| {
+        fake.copylab()
+            .args(["run", "--vm", "fork:fake", "--variant", "merged", "-c", program, "a", "--vm"])
+            .timeout(crate::threads::LIMIT)
+            .output()
+            .expect("runs")
+    };
+    let out = run(&fake);
+    assert!(out.status.success(), "{}", stderr_of(&out));
+    assert_eq!(stdout_of(&out), "ran ['a', '--vm']\n");
+    let relaunch = format!("run --variant merged --memo dict -- -c {program} a --vm");
+    assert!(fake.logged().lines().any(|line| line == relaunch), "{}", fake.logged());
+
+    std::fs::write(fake.patches().join("fake/features"), "# edited\n").expect("write");
+    let before = fake.logged();
+    let out = run(&fake);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr_of(&out));
+    assert!(stderr_of(&out).contains("fork:fake is stale"), "{}", stderr_of(&out));
+    assert!(stdout_of(&out).is_empty() && fake.logged() == before, "the stale fork ran");
+    fake.copylab()
+        .args(["run", "--vm", "fork:notbuilt", "-c", "print(1)"])
+        .assert()
+        .code(1)
+        .stdout("")
+        .stderr(predicate::str::contains("run `copylab fork build notbuilt` first"));
+}
+
 /// The checks the `defaults` fork must pass hold on the stock VM (and CPython), so a failure
 /// on the fork is the patch's.
 #[test]
@@ -503,4 +534,36 @@ impl UnittestOutcome {
             .collect();
         Self { ran, failed }
     }
+
+/// Builds the `threading` fork (minutes), the build `copylab run` sends threaded programs to,
+/// and runs every threads fixture on it through `copylab run --vm fork:threading`: each prints
+/// what CPython prints (pools with fork, spawn and forkserver included), within the time limit.
+/// Children relaunched through `sys.executable` run on the fork too.
+#[test]
+#[ignore = "builds a second RustPython (about 12 minutes on 2 cores): COPYLAB_FORK_TESTS=1 bash .ci/run"]
+fn the_threading_fork_runs_threaded_programs() {
+    use crate::threads::{LIMIT, ONE_THREAD_PROGRAMS, cpython_stdout, threads_fixture};
+    let binary = build_fork("threading");
+    let mut cases: Vec<(&str, Vec<&str>)> = ONE_THREAD_PROGRAMS.iter().map(|name| (*name, vec![])).collect();
+    cases.push(("start_thread.py", vec![]));
+    cases.push(("process_pool_executor.py", vec![]));
+    for method in ["fork", "spawn", "forkserver"] {
+        cases.push(("multiprocessing_pool.py", vec![method]));
+    }
+    for (name, args) in cases {
+        let out = copylab()
+            .args(["run", "--vm", "fork:threading"])
+            .arg(threads_fixture(name))
+            .args(&args)
+            .timeout(LIMIT)
+            .output()
+            .expect("runs");
+        assert!(out.status.success(), "{name} {args:?} on fork:threading:\n{}", stderr_of(&out));
+        assert_eq!(stdout_of(&out), cpython_stdout(name, &args), "{name} {args:?}");
+    }
+    let child = "import subprocess, sys; print(subprocess.run([sys.executable, '-c', \
+        'import sys; print(\"_thread\" in sys.builtin_module_names)'], capture_output=True, text=True).stdout, end='')";
+    let out = copylab().args(["run", "--vm", "fork:threading", "-c", child]).timeout(LIMIT).output().expect("runs");
+    assert!(out.status.success(), "{}", stderr_of(&out));
+    assert_eq!(stdout_of(&out), "True\n", "the child did not run on the fork ({binary})");
 }

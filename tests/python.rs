@@ -220,3 +220,27 @@ fn bench_script_that_does_not_exist_is_a_usage_error() {
         .code(2)
         .stderr(predicate::str::contains("no such file"));
 }
+
+/// The README's compatibility table comes from `.ci/pyperformance-compat`: one row per
+/// pyperformance benchmark asked for, run under CPython and copylab, with the failing ones'
+/// cause. (The whole table takes minutes; two benchmarks show the command works.)
+#[test]
+fn the_compatibility_table_command_runs_pyperformance_benchmarks_on_both() {
+    let script = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(".ci/pyperformance-compat");
+    let out = assert_cmd::Command::new("python3")
+        .arg(&script)
+        .args(["--copylab", env!("CARGO_BIN_EXE_copylab"), "--only", "unpack_sequence,asyncio_tcp", "--limit", "120"])
+        .timeout(std::time::Duration::from_secs(600))
+        .output()
+        .expect("python3 runs the script");
+    assert!(out.status.success(), "{}", stderr_of(&out));
+    let table = stdout_of(&out);
+    let row = |name: &str| table.lines().find(|l| l.starts_with(&format!("| {name} |"))).unwrap_or_default().to_owned();
+    assert!(row("unpack_sequence").matches("| ok (").count() == 2, "{table}");
+    let asyncio = row("asyncio_tcp");
+    assert!(
+        asyncio.contains("| ok (") && asyncio.contains("fails: ModuleNotFoundError: No module named '_ssl'"),
+        "{table}"
+    );
+    assert!(table.contains("| all | **2 of 2 ok** | **1 of 2 ok** |"), "{table}");
+}

@@ -136,3 +136,62 @@ fn pythonpath_extends_sys_path() {
         .success()
         .stdout("from PYTHONPATH\n");
 }
+
+#[test]
+fn left_out_modules_fail_at_import_saying_why() {
+    let cases = [
+        (
+            "ssl",
+            "No module named '_ssl': ssl is left out of copylab's RustPython build: RustPython's ssl module pulls in aws-lc",
+        ),
+        (
+            "cProfile",
+            "No module named 'cProfile': RustPython 0.6 ships neither cProfile nor its C profiler _lsprof; \
+             profile with the pure-Python profiler instead",
+        ),
+    ];
+    for (module, message) in cases {
+        let code = format!("try:\n    import {module}\nexcept ImportError as err:\n    print(type(err).__name__, err)");
+        let out = copylab().args(["run", "-c", &code]).timeout(crate::threads::LIMIT).output().expect("runs");
+        assert!(out.status.success(), "{}", stderr_of(&out));
+        assert!(stdout_of(&out).starts_with(&format!("ModuleNotFoundError {message}")), "{}", stdout_of(&out));
+    }
+}
+
+/// What the cProfile refusal offers instead: the pure-Python profiler, with pstats' table.
+#[test]
+fn the_pure_python_profiler_profiles_a_script() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let script = dir.path().join("calls.py");
+    std::fs::write(
+        &script,
+        "def leaf(x):\n    return x + 1\n\n\ndef root(n):\n    return [leaf(i) for i in range(n)]\n\n\nroot(321)\n",
+    )
+    .expect("write");
+    let out = copylab()
+        .args(["run", "-m", "profile", "-s", "ncalls"])
+        .arg(&script)
+        .timeout(crate::threads::LIMIT)
+        .output()
+        .expect("runs");
+    assert!(out.status.success(), "{}", stderr_of(&out));
+    let table = stdout_of(&out);
+    let leaf = table.lines().find(|line| line.ends_with("calls.py:1(leaf)")).unwrap_or_default();
+    assert_eq!(leaf.split_whitespace().next(), Some("321"), "{table}");
+    assert!(table.contains("Ordered by: call count"), "{table}");
+}
+
+/// sqlite3 is built in (RustPython's `sqlite` feature bundles SQLite): a program that uses it
+/// prints what CPython prints.
+#[test]
+fn sqlite3_works_as_under_cpython() {
+    let program = "import sqlite3\n\
+        db = sqlite3.connect(':memory:')\n\
+        db.execute('create table t (k integer primary key, v text)')\n\
+        db.executemany('insert into t (v) values (?)', [(c * 3,) for c in 'abc'])\n\
+        print(db.execute('select k, v, length(v) from t order by k desc').fetchall())\n\
+        print(db.execute('select sum(k), group_concat(v) from t').fetchone(), db.total_changes)\n";
+    let out = copylab().args(["run", "-c", program]).timeout(crate::threads::LIMIT).output().expect("runs");
+    assert!(out.status.success(), "{}", stderr_of(&out));
+    assert_eq!(stdout_of(&out), crate::common::python3_output(program) + "\n");
+}

@@ -157,13 +157,10 @@ impl VmBinaries {
     /// built from other sources, fails at once rather than after minutes of measuring the
     /// other arms.
     pub(super) fn for_arms(arms: &[Arm]) -> Result<Self, CliError> {
-        let stock = std::env::current_exe()
-            .map_err(|source| BenchError::Spawn { program: PathBuf::from("copylab"), source })?;
         let mut binaries: Vec<(String, PathBuf)> = Vec::new();
         for arm in arms {
             if !binaries.iter().any(|(vm, _)| *vm == arm.vm) {
-                let vm = crate::fork::Vm::parse(&arm.vm)?;
-                let binary = vm.binary(&stock, &crate::fork::fork_root(), &crate::fork::source_dir())?;
+                let binary = crate::fork::Vm::parse(&arm.vm)?.resolve()?;
                 binaries.push((arm.vm.clone(), binary));
             }
         }

@@ -24,7 +24,7 @@ use crate::error::CliError;
 /// Runs the parsed command; `Ok` carries the process exit status.
 pub(crate) fn dispatch(cli: Cli) -> Result<u8, CliError> {
     match cli.command {
-        Command::Run(args) => run::run(args),
+        Command::Run(args) => run::run_on_vm(args),
         Command::Dis(args) => dis::dis(args),
         Command::Ast(args) => ast::ast(args),
         Command::Trace(args) => trace::trace(args),

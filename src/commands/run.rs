@@ -1,10 +1,43 @@
+use std::ffi::OsString;
+use std::os::unix::process::CommandExt as _;
 use std::path::Path;
 
 use copylab_vm::{CommandLine, Finished, Invocation, MainProgram, Program};
 
-use crate::cli::{MemoKind, RunArgs};
+use crate::cli::{MemoKind, RunArgs, RunCommandArgs};
 use crate::error::CliError;
+use crate::fork::Vm;
 use crate::output::Output;
+
+/// `copylab run --vm NAME`: here for `stock`; a fork's binary replaces this process (same pid,
+/// stdio and signals) and runs the same command line without `--vm`, after the checks
+/// `bench --vm` makes: a fork that is not built, or built from other sources, is refused.
+/// Inside it, `sys.executable` relaunches that binary, so child interpreters run on the fork.
+pub(crate) fn run_on_vm(args: RunCommandArgs) -> Result<u8, CliError> {
+    match &args.vm {
+        Vm::Stock => run(args.run),
+        fork @ Vm::Fork(_) => {
+            let binary = fork.resolve()?;
+            let error = std::process::Command::new(&binary).args(relaunch_args(&args.run)).exec();
+            Err(CliError::Exec { program: binary, source: error })
+        }
+    }
+}
+
+/// The `copylab run` arguments that select what `args` selects, without `--vm`.
+fn relaunch_args(args: &RunArgs) -> Vec<OsString> {
+    let mut relaunch: Vec<OsString> = vec!["run".into()];
+    relaunch.extend(args.copy.selection_args());
+    relaunch.extend(args.memo.selection_args());
+    if let Some(path) = &args.cam_stats {
+        let mut flag = OsString::from("--cam-stats=");
+        flag.push(path);
+        relaunch.push(flag);
+    }
+    relaunch.push("--".into());
+    relaunch.extend(args.python.iter().cloned());
+    relaunch
+}
 
 pub(crate) fn run(args: RunArgs) -> Result<u8, CliError> {
     let command_line = match copylab_vm::command_line::parse(&args.python)? {

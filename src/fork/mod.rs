@@ -105,6 +105,15 @@ impl Vm {
         }
     }
 
+    /// The binary of this VM for this copylab: the running binary for `stock`, else the fork's
+    /// in [`fork_root`], refused unless built and stamped from the tree [`source_dir`] holds now.
+    /// `bench --vm` and `run --vm` both ask this, so both refuse the same forks.
+    pub(crate) fn resolve(&self) -> Result<PathBuf, ForkError> {
+        let stock =
+            std::env::current_exe().map_err(|source| ForkError::Read { path: "/proc/self/exe".into(), source })?;
+        self.binary(&stock, &fork_root(), &source_dir())
+    }
+
     /// The binary that runs this VM's workers: `stock_exe`, or the fork's, which must be built
     /// and stamped as built from what `source_dir` and its patch sets hold now.
     pub(crate) fn binary(&self, stock_exe: &Path, fork_root: &Path, source_dir: &Path) -> Result<PathBuf, ForkError> {

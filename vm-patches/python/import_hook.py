@@ -66,59 +66,184 @@ def route_deepcopy_through_cam(module):
     module.deepcopy = deepcopy
 
 
-class PyperfMetadataFinder:
-    """Adds copylab's selection to the metadata of every pyperf run in this interpreter.
+class PatchAfterImport:
+    """Lets a module load as usual, from whichever finder has it (frozen stdlib or sys.path),
+    then hands it to a patch: `patches` maps a module name to a function of the module."""
 
-    pyperf collects a run's metadata in its worker process (`pyperf._collect_metadata`); this
-    finder lets that module load as usual, then wraps `collect_python_metadata`, so the JSON of
-    a user's own pyperf script says which copy.py and memo produced it, without the script
-    doing anything.
-    """
-
-    TARGET = "pyperf._collect_metadata"
-
-    def __init__(self, metadata):
-        self._metadata = metadata
+    def __init__(self, patches):
+        self._patches = patches
 
     def find_spec(self, fullname, path=None, target=None):
-        if fullname != self.TARGET:
+        patch = self._patches.get(fullname)
+        if patch is None:
             return None
-        from importlib.machinery import PathFinder
-        spec = PathFinder.find_spec(fullname, path)
+        spec = None
+        for finder in sys.meta_path:
+            if finder is self or not hasattr(finder, "find_spec"):
+                continue
+            spec = finder.find_spec(fullname, path, target)
+            if spec is not None:
+                break
         if spec is None or spec.loader is None:
             return spec
-        exec_module = spec.loader.exec_module
-        metadata = self._metadata
-
-        def exec_and_patch(module):
-            exec_module(module)
-            collect = module.collect_python_metadata
-
-            def collect_python_metadata(into):
-                collect(into)
-                into.update(metadata)
-
-            module.collect_python_metadata = collect_python_metadata
-
-        spec.loader.exec_module = exec_and_patch
+        # A loader of its own: frozen modules share one loader (FrozenImporter).
+        spec.loader = PatchingLoader(spec.loader, patch)
         return spec
 
     def invalidate_caches(self):
         pass
 
 
-def complete_dummy_rlock():
-    # RustPython built without its `threading` feature (copylab's lean build) serves `_thread`
-    # from _dummy_thread, whose RLock lacks `_recursion_count`; CPython 3.14's
-    # multiprocessing.resource_tracker calls it before it spawns a child. With one thread the
-    # recursion count is the lock's own counter.
-    import _thread
-    if not hasattr(_thread.RLock, "_recursion_count"):
-        _thread.RLock._recursion_count = lambda self: self.locked_count
+class PatchingLoader:
+    """`loader`, with `patch` applied to the module it executes."""
+
+    def __init__(self, loader, patch):
+        self._loader = loader
+        self._patch = patch
+
+    def create_module(self, spec):
+        return self._loader.create_module(spec)
+
+    def exec_module(self, module):
+        self._loader.exec_module(module)
+        self._patch(module)
+
+    def __getattr__(self, name):
+        return getattr(self._loader, name)
 
 
-def install(code, source, origin, label, memo_backend, defines):
-    complete_dummy_rlock()
+def pyperf_metadata_patch(metadata):
+    """Adds copylab's selection to the metadata of every pyperf run in this interpreter.
+
+    pyperf collects a run's metadata in its worker process (`pyperf._collect_metadata`); this
+    wraps `collect_python_metadata`, so the JSON of a user's own pyperf script says which
+    copy.py and memo produced it, without the script doing anything.
+    """
+
+    def patch(module):
+        collect = module.collect_python_metadata
+
+        def collect_python_metadata(into):
+            collect(into)
+            into.update(metadata)
+
+        module.collect_python_metadata = collect_python_metadata
+
+    return patch
+
+
+class LeftOut:
+    """The modules copylab's RustPython build leaves out, each failing at its import with the
+    reason and what to use instead, as ModuleNotFoundError (so `try: import ssl except
+    ImportError:` still works)."""
+
+    REASONS = {
+        "_ssl": (
+            "ssl is left out of copylab's RustPython build: RustPython's ssl module pulls in "
+            "aws-lc (a C and assembly crypto library), minutes more on every build of a tool "
+            "that studies copy.deepcopy; TLS programs need CPython"
+        ),
+        "cProfile": (
+            "RustPython 0.6 ships neither cProfile nor its C profiler _lsprof; profile with the "
+            "pure-Python profiler instead, which prints the same pstats tables: "
+            "`copylab run -m profile -s cumtime SCRIPT`, or `profile.Profile` in code "
+            "(`copylab profile SCRIPT` gives a line profile of copy.py)"
+        ),
+    }
+
+    def find_spec(self, fullname, path=None, target=None):
+        reason = self.REASONS.get(fullname)
+        if reason is None:
+            return None
+        raise ModuleNotFoundError(f"No module named {fullname!r}: {reason}", name=fullname)
+
+    def invalidate_caches(self):
+        pass
+
+
+def run_work_items_in_submit(module):
+    """ThreadPoolExecutor in the lean build, which has one thread: `submit` queues the work item
+    as CPython's does, then runs the queue in the submitting thread, as a worker would (the
+    initializer once, before the first item; a failing initializer breaks the pool). Results,
+    exceptions, callbacks, `map`, `as_completed` and `shutdown` are CPython's; only the order
+    differs, every item finishing before `submit` returns. An item that waits for another
+    item fails there, with the message of a wait no thread can end."""
+    import queue
+
+    executor_class = module.ThreadPoolExecutor
+    queue_item = executor_class.submit
+
+    def submit(self, fn, /, *args, **kwargs):
+        future = queue_item(self, fn, *args, **kwargs)
+        run_queued_items(self)
+        return future
+
+    def run_queued_items(executor):
+        context = executor.__dict__.get("_copylab_worker_context")
+        if context is None:
+            context = executor._create_worker_context()
+            try:
+                context.initialize()
+            except BaseException:
+                module._base.LOGGER.critical("Exception in initializer:", exc_info=True)
+                executor._initializer_failed()
+                return
+            executor._copylab_worker_context = context
+        while True:
+            try:
+                item = executor._work_queue.get_nowait()
+            except queue.Empty:
+                return
+            if item is not None:
+                item.run(context)
+
+    submit.__doc__ = queue_item.__doc__
+    executor_class.submit = submit
+    # No worker threads: submit() runs the queue itself.
+    executor_class._adjust_thread_count = lambda self: None
+
+
+def shut_down_executor_in_loop(module):
+    """asyncio's `shutdown_default_executor` (which `asyncio.run` awaits) joins the executor from
+    a thread of its own; the lean ThreadPoolExecutor has run every item in `submit`, so its
+    shutdown returns at once and needs no thread."""
+
+    async def shutdown_default_executor(self, timeout=None):
+        self._executor_shutdown_called = True
+        if self._default_executor is not None:
+            self._default_executor.shutdown(wait=True)
+
+    module.BaseEventLoop.shutdown_default_executor = shutdown_default_executor
+
+
+def refuse(class_name, why):
+    """A patch that makes the class fail at construction, before it starts any process."""
+
+    def patch(module):
+        import _thread
+
+        cls = getattr(module, class_name)
+
+        def __new__(klass, *args, **kwargs):
+            raise _thread._needs_real_threads(f"{klass.__module__}.{klass.__qualname__} ({why})")
+
+        cls.__new__ = staticmethod(__new__)
+
+    return patch
+
+
+# What the lean build (one thread) changes in the stdlib.
+LEAN_PATCHES = {
+    "concurrent.futures.thread": run_work_items_in_submit,
+    "asyncio.base_events": shut_down_executor_in_loop,
+    "multiprocessing.pool": refuse("Pool", "it feeds and collects its work in background threads"),
+    "concurrent.futures.process": refuse(
+        "ProcessPoolExecutor", "it manages its worker processes from a background thread"
+    ),
+}
+
+
+def install(code, source, origin, label, memo_backend, defines, lean):
     _copylab.variant = label
     _copylab.copy_origin = origin
     _copylab.memo_backend = memo_backend
@@ -127,6 +252,10 @@ def install(code, source, origin, label, memo_backend, defines):
     metadata = {"copylab_variant": label, "copylab_copy_py": origin, "copylab_memo": memo_backend}
     if defines:
         metadata["copylab_defines"] = defines
-    sys.meta_path.insert(0, PyperfMetadataFinder(metadata))
+    patches = {"pyperf._collect_metadata": pyperf_metadata_patch(metadata)}
+    if lean:
+        patches.update(LEAN_PATCHES)
+    sys.meta_path.insert(0, PatchAfterImport(patches))
+    sys.meta_path.insert(0, LeftOut())
     # Start-up must not have bound the frozen copy.py already; drop it if it did.
     sys.modules.pop("copy", None)

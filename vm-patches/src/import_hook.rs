@@ -1,4 +1,5 @@
-//! Installs the selected copy.py as the module `copy` (see python/import_hook.py).
+//! Installs the selected copy.py as the module `copy`, the stdlib patches of the build and the
+//! refusals of what it leaves out (see python/import_hook.py), and the lean build's `_thread`.
 
 use copylab_stdlib_copy::CopySource;
 
@@ -7,8 +8,8 @@ use rustpython_vm::compiler::Mode;
 use rustpython_vm::{PyResult, VirtualMachine};
 
 use crate::error::HostError;
-use crate::exception;
 use crate::python_helper::PythonHelper;
+use crate::{exception, lean_thread};
 
 const HOOK_SOURCE: &str = include_str!("../python/import_hook.py");
 const HOOK_FILENAME: &str = "<copylab:import_hook>";
@@ -30,6 +31,8 @@ fn run_hook(
     copy: &CopySource,
     memo: &MemoBackend,
 ) -> PyResult<()> {
+    // Before anything imports `threading`, which binds `_thread`'s functions at its import.
+    lean_thread::install(vm)?;
     let hook = PythonHelper::load_source(vm, HOOK_SOURCE, HOOK_FILENAME)?;
     let args = vec![
         code,
@@ -38,6 +41,7 @@ fn run_hook(
         vm.ctx.new_str(copy.label.as_str()).into(),
         vm.ctx.new_str(memo.name()).into(),
         vm.ctx.new_str(copy.defines.iter().map(ToString::to_string).collect::<Vec<_>>().join(",")).into(),
+        vm.ctx.new_bool(lean_thread::LEAN).into(),
     ];
     hook.call(vm, "install", args)?;
     Ok(())

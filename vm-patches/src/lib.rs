@@ -17,6 +17,7 @@ mod exception;
 mod host;
 mod hot_probes;
 mod import_hook;
+mod lean_thread;
 mod native_copy;
 mod profile;
 mod program;
