@@ -57,7 +57,12 @@ impl CliError {
             Self::Bench(err) if err.is_usage() => 2,
             Self::Fork(ForkError::BadName { .. } | ForkError::BadVm { .. } | ForkError::UnknownPatchSet { .. }) => 2,
             Self::Fork(_) => 1,
-            Self::Host(_) | Self::Thread(_) | Self::Bench(_) | Self::Launcher { .. } | Self::Exec { .. } | Self::Tour(_) => 1,
+            Self::Host(_)
+            | Self::Thread(_)
+            | Self::Bench(_)
+            | Self::Launcher { .. }
+            | Self::Exec { .. }
+            | Self::Tour(_) => 1,
         }
     }
 }

@@ -534,6 +534,7 @@ impl UnittestOutcome {
             .collect();
         Self { ran, failed }
     }
+}
 
 /// Builds the `threading` fork (minutes), the build `copylab run` sends threaded programs to,
 /// and runs every threads fixture on it through `copylab run --vm fork:threading`: each prints
