@@ -2,6 +2,8 @@
 //! own code does, and compared with the objects copy.py defined, so a user who patches
 //! `_deepcopy_dispatch`, `_reconstruct` or `_keep_alive` gets their replacement called.
 
+use std::sync::atomic::{AtomicUsize, Ordering};
+
 use rustpython_vm::builtins::{PyDict, PyDictRef, PySet, PyStrInterned, PyType};
 use rustpython_vm::{AsObject, Py, PyObject, PyObjectRef, PyResult, VirtualMachine};
 
@@ -17,7 +19,13 @@ struct Names {
     reconstruct: &'static PyStrInterned,
     keep_alive: &'static PyStrInterned,
     error: &'static PyStrInterned,
+    /// The builtins copy.py's `deepcopy`, its copiers, `_keep_alive` and `_reconstruct`
+    /// call; the native code calls the builtins themselves.
+    builtins: [&'static PyStrInterned; BUILTINS_USED.len()],
 }
+
+const BUILTINS_USED: [&str; 11] =
+    ["type", "id", "issubclass", "getattr", "isinstance", "zip", "tuple", "KeyError", "hasattr", "len", "setattr"];
 
 /// copy.py's functions as the module defined them, to recognise them later.
 #[derive(Debug)]
@@ -32,6 +40,8 @@ pub(super) struct Originals {
     /// The copyreg module, where `object.__reduce_ex__` looks `__newobj__` up each time.
     pub(super) copyreg: PyObjectRef,
     pub(super) newobj_name: &'static PyStrInterned,
+    /// copy.py's Python `deepcopy`, for objects the native code must not copy itself.
+    pub(super) deepcopy: PyObjectRef,
 }
 
 #[derive(Debug)]
@@ -45,12 +55,15 @@ pub(super) struct CopyGlobals {
     copier_answers: TableCache<Option<PyObjectRef>>,
     reductor_answers: TableCache<Option<PyObjectRef>>,
     loaded: GlobalsCache,
+    /// The module dict's shape (entries ever filled, entries live) when it was last seen to
+    /// shadow none of [`BUILTINS_USED`] (`usize::MAX`: not yet, or it did).
+    unshadowed_shape: [AtomicUsize; 2],
 }
 
 impl CopyGlobals {
     /// Reads the originals out of a fully executed copy.py's globals; a copy.py without them
     /// is not one this native deepcopy can stand in for (the caller keeps the Python one).
-    pub(super) fn capture(dict: PyDictRef, vm: &VirtualMachine) -> PyResult<Self> {
+    pub(super) fn capture(dict: PyDictRef, deepcopy: PyObjectRef, vm: &VirtualMachine) -> PyResult<Self> {
         let names = Names {
             atomic_types: vm.ctx.intern_str("_atomic_types"),
             deepcopy_dispatch: vm.ctx.intern_str("_deepcopy_dispatch"),
@@ -58,6 +71,7 @@ impl CopyGlobals {
             reconstruct: vm.ctx.intern_str("_reconstruct"),
             keep_alive: vm.ctx.intern_str("_keep_alive"),
             error: vm.ctx.intern_str("Error"),
+            builtins: BUILTINS_USED.map(|name| vm.ctx.intern_str(name)),
         };
         let copyreg = vm.import("copyreg", 0)?;
         let newobj_name = vm.ctx.intern_str("__newobj__");
@@ -72,6 +86,7 @@ impl CopyGlobals {
             newobj: copyreg.get_attr(newobj_name, vm)?,
             copyreg,
             newobj_name,
+            deepcopy,
         };
         Ok(Self {
             dict,
@@ -82,7 +97,43 @@ impl CopyGlobals {
             copier_answers: TableCache::default(),
             reductor_answers: TableCache::default(),
             loaded: GlobalsCache::default(),
+            unshadowed_shape: [AtomicUsize::new(usize::MAX), AtomicUsize::new(usize::MAX)],
         })
+    }
+
+    /// Whether copy.py's code, called from here, would find the names the native code stands
+    /// for: the calling frame's builtins are the interpreter's (under `exec` with other
+    /// builtins, `object.__reduce_ex__` imports copyreg through their `__import__` when
+    /// called from native code, through the real one from copy.py's frame), and no module
+    /// global shadows a builtin copy.py calls.
+    pub(super) fn names_resolve_as_built(&self, vm: &VirtualMachine) -> PyResult<bool> {
+        let foreign_builtins =
+            rustpython_vm::frame::current_builtins().is_some_and(|builtins| !builtins.is(vm.builtins.dict().as_object()));
+        Ok(!foreign_builtins && self.builtins_unshadowed(vm)?)
+    }
+
+    /// No global of the module shadows a builtin copy.py calls. Checked on each object, so a
+    /// hook that shadows one mid-copy is seen at the next. A new key is appended to the dict's
+    /// entries (a deletion leaves its entry empty), so the names are looked up again only
+    /// when the entry count or the live count changed since they were last found absent. The
+    /// one change this misses: a hook that deletes one global and adds another while the
+    /// dict compacts back to its old entry count (docs/variants.md).
+    pub(super) fn builtins_unshadowed(&self, vm: &VirtualMachine) -> PyResult<bool> {
+        let size = self.dict.size();
+        let shape = [size.entries_size, size.used];
+        let [entries, used] = &self.unshadowed_shape;
+        if entries.load(Ordering::Relaxed) == shape[0] && used.load(Ordering::Relaxed) == shape[1] {
+            return Ok(true);
+        }
+        entries.store(usize::MAX, Ordering::Relaxed);
+        for name in self.names.builtins {
+            if self.dict.get_item_opt(name, vm)?.is_some() {
+                return Ok(false);
+            }
+        }
+        used.store(shape[1], Ordering::Relaxed);
+        entries.store(shape[0], Ordering::Relaxed);
+        Ok(true)
     }
 
     /// A global as `LOAD_GLOBAL` finds it: the module, then builtins, else NameError; and
@@ -123,6 +174,7 @@ pub(super) enum Global {
     Error,
 }
 
+#[cfg_attr(not(feature = "vm-versions"), expect(dead_code, reason = "only the versions fork caches globals"))]
 impl Global {
     pub(super) const COUNT: usize = 6;
 
@@ -131,76 +183,84 @@ impl Global {
     }
 }
 
-/// The globals as one outermost native call sees them: each name is read from the module
-/// the first time the call needs it and not again. The objects are the module's own (so a
-/// `_deepcopy_dispatch[list] = ...` or a `copyreg.pickle(...)` made by a hook mid-copy is
-/// seen at once); only rebinding a name (`copy._atomic_types = ...`) from inside a hook
-/// takes effect at the next call of `copy.deepcopy` rather than the next object.
+/// The globals as copy.py's code sees them: each read at each use, as `LOAD_GLOBAL` reads
+/// it, so a hook that rebinds `copy._atomic_types` (or shadows a builtin) mid-copy is seen at
+/// the next object, as under copy.py.
 #[derive(Debug)]
 pub(super) struct Bound<'a> {
     globals: &'a CopyGlobals,
-    loaded: [std::cell::OnceCell<PyObjectRef>; Global::COUNT],
 }
 
 impl<'a> Bound<'a> {
     pub(super) fn new(globals: &'a CopyGlobals) -> Self {
-        Self { globals, loaded: Default::default() }
+        Self { globals }
     }
 
     pub(super) fn originals(&self) -> &'a Originals {
         &self.globals.originals
     }
 
+    /// See [`CopyGlobals::builtins_unshadowed`].
+    pub(super) fn builtins_unshadowed(&self, vm: &VirtualMachine) -> PyResult<bool> {
+        self.globals.builtins_unshadowed(vm)
+    }
+
     pub(super) fn classes(&self) -> &'a ClassCache {
         &self.globals.classes
     }
 
-    pub(super) fn get(&self, global: Global, vm: &VirtualMachine) -> PyResult<&PyObjectRef> {
-        let cell = &self.loaded[global.index()];
-        if cell.get().is_none() {
-            let value = self.globals.current(global, vm)?;
-            // Loading ran no Python code, so the cell is still empty.
-            let _ = cell.set(value);
-        }
-        cell.get().ok_or_else(|| vm.new_runtime_error("copy module global unavailable"))
+    pub(super) fn get(&self, global: Global, vm: &VirtualMachine) -> PyResult<PyObjectRef> {
+        self.globals.current(global, vm)
     }
 
     /// `cls in _atomic_types`.
     pub(super) fn is_atomic(&self, cls: &Py<PyType>, vm: &VirtualMachine) -> PyResult<bool> {
         let atomic = self.get(Global::AtomicTypes, vm)?;
-        self.globals.atomic_answers.answer(atomic, cls, vm, || match atomic.downcast_ref_if_exact::<PySet>(vm) {
+        self.globals.atomic_answers.answer(&atomic, cls, vm, || match atomic.downcast_ref_if_exact::<PySet>(vm) {
             Some(set) => set.contains(cls.as_object(), vm),
-            None => vm._contains(atomic, cls.as_object()),
+            None => vm._contains(&atomic, cls.as_object()),
         })
+    }
+
+    /// Whether `cls in _atomic_types` runs no code whatever `cls` is (of metaclass `type`):
+    /// an exact set whose entries are all classes of metaclass `type`, whose hash and
+    /// equality are the identity's.
+    pub(super) fn atomic_set_runs_no_code(&self, vm: &VirtualMachine) -> PyResult<bool> {
+        let atomic = self.get(Global::AtomicTypes, vm)?;
+        Ok(atomic.downcast_ref_if_exact::<PySet>(vm).is_some_and(|set| {
+            set.elements().iter().all(|entry| {
+                entry.downcast_ref::<PyType>().is_some() && entry.class().is(vm.ctx.types.type_type)
+            })
+        }))
     }
 
     /// `_deepcopy_dispatch.get(cls)`.
     pub(super) fn copier(&self, cls: &Py<PyType>, vm: &VirtualMachine) -> PyResult<Option<PyObjectRef>> {
         let dispatch = self.get(Global::DeepcopyDispatch, vm)?;
-        self.globals.copier_answers.answer(dispatch, cls, vm, || mapping_get(dispatch, cls.as_object(), vm))
+        self.globals.copier_answers.answer(&dispatch, cls, vm, || mapping_get(&dispatch, cls.as_object(), vm))
     }
 
     /// `dispatch_table.get(cls)` (copyreg's table, as copy.py imported it).
     pub(super) fn reductor(&self, cls: &Py<PyType>, vm: &VirtualMachine) -> PyResult<Option<PyObjectRef>> {
         let table = self.get(Global::DispatchTable, vm)?;
-        self.globals.reductor_answers.answer(table, cls, vm, || mapping_get(table, cls.as_object(), vm))
+        self.globals.reductor_answers.answer(&table, cls, vm, || mapping_get(&table, cls.as_object(), vm))
     }
 
     /// `_reconstruct`, or `None` while it is still copy.py's own (the native one runs then).
     pub(super) fn replaced_reconstruct(&self, vm: &VirtualMachine) -> PyResult<Option<PyObjectRef>> {
         let current = self.get(Global::Reconstruct, vm)?;
-        Ok((!current.is(&self.globals.originals.reconstruct)).then(|| current.clone()))
+        Ok((!current.is(&self.globals.originals.reconstruct)).then_some(current))
     }
 
     /// `_keep_alive`, or `None` while it is still copy.py's own.
     pub(super) fn replaced_keep_alive(&self, vm: &VirtualMachine) -> PyResult<Option<PyObjectRef>> {
         let current = self.get(Global::KeepAlive, vm)?;
-        Ok((!current.is(&self.globals.originals.keep_alive)).then(|| current.clone()))
+        Ok((!current.is(&self.globals.originals.keep_alive)).then_some(current))
     }
 
     /// `Error`, the exception class copy.py raises for an unreducible object.
     pub(super) fn error(&self, vm: &VirtualMachine) -> PyResult {
-        self.get(Global::Error, vm).cloned()
+        self.get(Global::Error, vm)
     }
 }
 

@@ -25,6 +25,11 @@ impl<'a> DeepCopier<'a> {
     /// `deepcopy(x, memo)` (with `memo=None`: `deepcopy(x)`).
     pub(super) fn deepcopy(&self, x: &PyObjectRef, memo: Option<&Memo>) -> PyResult {
         let vm = self.vm;
+        if !self.globals.builtins_unshadowed(vm)? {
+            // copy.py would call the shadowing global: its own code copies this object.
+            let memo = memo.map_or_else(|| Ok(vm.ctx.none()), |memo| memo.object(vm))?;
+            return self.globals.originals().deepcopy.call((x.clone(), memo), vm);
+        }
         if self.globals.is_atomic(x.class(), vm)? {
             return Ok(x.clone());
         }
@@ -59,10 +64,12 @@ impl<'a> DeepCopier<'a> {
 
     /// `deepcopy(item, memo)` for an item of a container being copied natively, with the
     /// `_atomic_types` answers of the items before it (see [`KnownClasses`]).
-    fn deepcopy_item(&self, item: &PyObjectRef, memo: &Memo, known: &mut KnownClasses) -> PyResult {
+    /// Also says whether code may have run (the item was not copied by
+    /// [`Self::copy_without_code`] alone).
+    fn deepcopy_item(&self, item: &PyObjectRef, memo: &Memo, known: &mut KnownClasses) -> PyResult<(PyObjectRef, bool)> {
         match self.copy_without_code(item, memo, known)? {
-            Quick::Copied(y) => Ok(y),
-            rest => self.copy_rest(item, memo, known, rest),
+            Quick::Copied(y) => Ok((y, false)),
+            rest => self.copy_rest(item, memo, known, rest).map(|y| (y, true)),
         }
     }
 
@@ -71,28 +78,33 @@ impl<'a> DeepCopier<'a> {
     /// Python mapping, the memo lookup.
     fn copy_without_code(&self, item: &PyObjectRef, memo: &Memo, known: &mut KnownClasses) -> PyResult<Quick> {
         let vm = self.vm;
+        if !self.globals.builtins_unshadowed(vm)? {
+            return Ok(Quick::Unasked);
+        }
         let cls = item.class();
         let cls_id = cls.as_object().get_id();
-        let atomic = match known.atomic(cls_id) {
-            Some(atomic) => atomic,
+        let (atomic, asked) = match known.atomic(cls_id) {
+            Some(atomic) => (atomic, false),
             // Another metaclass may hash the class in Python.
             None if !cls.class().is(vm.ctx.types.type_type) => return Ok(Quick::Unasked),
-            None => {
-                let atomic = self.globals.is_atomic(cls, vm)?;
-                known.remember(cls_id, atomic);
-                atomic
+            None => (self.globals.is_atomic(cls, vm)?, true),
+        };
+        let quick = if atomic {
+            Quick::Copied(item.clone())
+        } else if !memo.lookups_run_no_code() {
+            return Ok(Quick::NotAtomic);
+        } else {
+            match memo.get(item.get_id(), vm)? {
+                Some(y) => Quick::Copied(y),
+                None => return Ok(Quick::NotInMemo),
             }
         };
-        if atomic {
-            return Ok(Quick::Copied(item.clone()));
+        // Kept only for the next items copied without code (any other answer is forgotten
+        // when the code runs), and only while asking again could run no code either.
+        if asked && known.may_remember(|| self.globals.atomic_set_runs_no_code(vm))? {
+            known.remember(cls_id, atomic);
         }
-        if !memo.lookups_run_no_code() {
-            return Ok(Quick::NotAtomic);
-        }
-        Ok(match memo.get(item.get_id(), vm)? {
-            Some(y) => Quick::Copied(y),
-            None => Quick::NotInMemo,
-        })
+        Ok(quick)
     }
 
     /// The rest of `deepcopy(item, memo)` after [`Self::copy_without_code`], which may run
@@ -232,7 +244,7 @@ impl<'a> DeepCopier<'a> {
         let mut copied = Vec::with_capacity(tuple.len());
         let mut known = KnownClasses::default();
         for item in tuple.as_slice() {
-            copied.push(self.deepcopy_item(item, memo, &mut known)?);
+            copied.push(self.deepcopy_item(item, memo, &mut known)?.0);
         }
         // We're not going to put the tuple in the memo, but it's still important we
         // check for it, in case the tuple contains recursive mutable structures.
@@ -252,30 +264,39 @@ impl<'a> DeepCopier<'a> {
         let size = x.size();
         let mut position = 0;
         let mut known = KnownClasses::default();
-        // Whether every key stored so far hashes and compares natively: then storing the next
-        // one runs no Python code (no `__hash__`, no `__eq__` against a colliding key).
-        let mut plain_keys = true;
+        // Whether storing the next key can run no Python code: every key stored so far hashes
+        // and compares natively, no code has run that could have put another key in `y` (it
+        // is in the memo), and no store has replaced (and so freed) a value.
+        let mut quiet = true;
         loop {
             if x.size() != size {
                 return Err(vm.new_runtime_error("dictionary changed size during iteration"));
             }
             let Some((next, key, value)) = x.next_entry(position) else { break };
             position = next;
-            let value = self.deepcopy_item(&value, memo, &mut known)?;
-            let key = self.deepcopy_item(&key, memo, &mut known)?;
-            plain_keys = plain_keys && hashes_natively(&key, vm);
+            let (value, value_ran_code) = self.deepcopy_item(&value, memo, &mut known)?;
+            let (key, key_ran_code) = self.deepcopy_item(&key, memo, &mut known)?;
+            quiet = quiet && !value_ran_code && !key_ran_code && hashes_natively(&key, vm);
+            let before = y.__len__();
             y.set_item(&*key, value, vm)?;
-            if !plain_keys {
+            quiet = quiet && y.__len__() > before;
+            if !quiet {
                 known.forget();
             }
         }
         Ok(y.into())
     }
 
-    /// `_keep_alive(x, memo)`, the user's replacement if copy._keep_alive was rebound.
+    /// `_keep_alive(x, memo)`: the user's replacement if copy._keep_alive was rebound, copy.py's
+    /// own if a module global shadows a builtin it calls (`id`, `KeyError`).
     pub(super) fn keep_alive(&self, x: &PyObjectRef, memo: &Memo) -> PyResult<()> {
         let vm = self.vm;
-        match self.globals.replaced_keep_alive(vm)? {
+        let python = match self.globals.replaced_keep_alive(vm)? {
+            Some(keep_alive) => Some(keep_alive),
+            None if !self.globals.builtins_unshadowed(vm)? => Some(self.globals.originals().keep_alive.clone()),
+            None => None,
+        };
+        match python {
             Some(keep_alive) => keep_alive.call((x.clone(), memo.object(vm)?), vm).map(drop),
             None => memo.keep_alive(x.clone(), vm),
         }
@@ -299,9 +320,10 @@ enum Quick {
 /// that [`DeepCopier::copy_without_code`] answered (atomic, or found in a native memo) nothing
 /// runs: no call, no allocation that could start the collector, nothing freed; so the set
 /// cannot have changed. Any other step (copying an item, a memo that is a Python mapping,
-/// storing a key with a Python `__hash__`) forgets them. In `[1] * 100` the set is probed once,
-/// not 100 times. One gap is left: a foreign object in `_atomic_types` whose hash equals a
-/// class's gets its `__eq__` called by the probe, once per run here rather than once per item.
+/// storing a key with a Python `__hash__`, a store that replaces a value) forgets them. In
+/// `[1] * 100` the set is probed once, not 100 times. Nothing is kept unless `_atomic_types` is
+/// an exact set of classes whose metaclass is `type` (a subclass's `__contains__`, or an entry
+/// with a Python `__eq__` that a probe meets, is code that would run at every probe).
 #[derive(Debug, Default)]
 struct KnownClasses {
     /// Class ids, 0 for an empty slot (no object lives at address 0).
@@ -309,6 +331,8 @@ struct KnownClasses {
     atomic: [bool; KNOWN_CLASSES],
     /// The slot the next answer replaces.
     next: usize,
+    /// Whether a probe of `_atomic_types` runs no code, once asked since the last forget.
+    quiet_probe: Option<bool>,
 }
 
 /// A container's items are mostly of one to three classes.
@@ -326,6 +350,15 @@ impl KnownClasses {
             *answer = atomic;
         }
         self.next = (self.next + 1) % KNOWN_CLASSES;
+    }
+
+    /// Whether answers may be kept: only while probing the set runs no code, so that
+    /// skipping a probe skips nothing user code could see. Asked once until forgotten.
+    fn may_remember(&mut self, quiet_probe: impl FnOnce() -> PyResult<bool>) -> PyResult<bool> {
+        match self.quiet_probe {
+            Some(quiet) => Ok(quiet),
+            None => Ok(*self.quiet_probe.insert(quiet_probe()?)),
+        }
     }
 
     fn forget(&mut self) {

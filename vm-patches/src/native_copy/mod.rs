@@ -23,7 +23,8 @@ mod table_cache;
 use rustpython_vm::builtins::{PyDictRef, PyTypeRef};
 use rustpython_vm::class::PyClassImpl;
 use rustpython_vm::function::FuncArgs;
-use rustpython_vm::types::{Callable, Representable};
+use rustpython_vm::builtins::PyBoundMethod;
+use rustpython_vm::types::{Callable, GetDescriptor, Representable};
 use rustpython_vm::{AsObject, Py, PyObject, PyObjectRef, PyPayload, PyResult, VirtualMachine, pyclass};
 
 use copy_globals::CopyGlobals;
@@ -50,7 +51,7 @@ const IDENTITY: [&str; 4] = ["__module__", "__name__", "__qualname__", "__doc__"
 /// Builds the native deepcopy for a copy module whose globals are `globals`, standing in for
 /// `fallback` under its identity.
 pub(crate) fn build(fallback: PyObjectRef, globals: PyDictRef, vm: &VirtualMachine) -> PyResult {
-    let globals = CopyGlobals::capture(globals, vm)?;
+    let globals = CopyGlobals::capture(globals, fallback.clone(), vm)?;
     let class: PyTypeRef = NativeDeepcopy::make_static_type();
     // The frame calls through this slot when the class has one, with the arguments it already
     // holds; without it every call first converts them to `FuncArgs` (the slot's type alias is
@@ -86,9 +87,34 @@ impl NativeDeepcopy {
     }
 
     /// `deepcopy(x, memo)`, with `memo` as the caller passed it (`None` if it passed none).
+    /// Where copy.py's names would resolve to something else than what the native code
+    /// stands for (see [`CopyGlobals::names_resolve_as_built`]), copy.py's own function runs.
     fn copy(&self, x: &PyObjectRef, memo: Option<&PyObjectRef>, vm: &VirtualMachine) -> PyResult {
-        let memo = memo.filter(|memo| !vm.is_none(memo)).map(|memo| Memo::given(memo.clone(), vm));
+        if !self.globals.names_resolve_as_built(vm)? {
+            let args: Vec<PyObjectRef> = std::iter::once(x.clone()).chain(memo.cloned()).collect();
+            return self.fallback.call(FuncArgs::from(args), vm);
+        }
+        let memo = match memo.filter(|memo| !vm.is_none(memo)) {
+            Some(memo) => match Memo::given(memo.clone(), || self.nil(vm), vm)? {
+                Some(memo) => Some(memo),
+                None => return self.fallback.call((x.clone(), memo.clone()), vm),
+            },
+            None => None,
+        };
         DeepCopier::new(&self.globals, vm).deepcopy(x, memo.as_ref())
+    }
+
+    /// `_nil`, the default copy.py's `deepcopy` passes to a caller's `memo.get`: the last of
+    /// the Python function's `__defaults__` as they are now (`None` if they no longer have
+    /// that shape; the Python function then runs and binds what it has).
+    fn nil(&self, vm: &VirtualMachine) -> PyResult<Option<PyObjectRef>> {
+        let defaults = self.fallback.get_attr("__defaults__", vm)?;
+        Ok(defaults.downcast_ref_if_exact::<rustpython_vm::builtins::PyTuple>(vm).and_then(|defaults| {
+            match defaults.as_slice() {
+                [_, nil] => Some(nil.clone()),
+                _ => None,
+            }
+        }))
     }
 
     /// `(x, memo)` when the call is `deepcopy(x)`, `deepcopy(x, memo)` or
@@ -109,7 +135,7 @@ impl NativeDeepcopy {
     }
 }
 
-#[pyclass(with(Callable, Representable), flags(HAS_DICT, HAS_WEAKREF))]
+#[pyclass(with(Callable, GetDescriptor, Representable), flags(HAS_DICT, HAS_WEAKREF))]
 impl NativeDeepcopy {
     /// Pickled by reference, as the Python function is: a string tells pickle to save the
     /// global `__module__.__qualname__` (which it checks is this very object), and tells
@@ -128,6 +154,21 @@ impl Callable for NativeDeepcopy {
             return zelf.fallback.call(args, vm);
         };
         zelf.copy(&x, memo.as_ref(), vm)
+    }
+}
+
+/// Binds as a method when stored on a class and read through an instance, as copy.py's
+/// Python function does (`class C: dc = copy.deepcopy`, then `C().dc(memo)` copies the
+/// instance). Reading `copy.deepcopy` from the module involves no descriptor, so calls pay
+/// nothing for this.
+impl GetDescriptor for NativeDeepcopy {
+    fn descr_get(zelf: &PyObject, obj: Option<&PyObject>, cls: Option<&PyObject>, vm: &VirtualMachine) -> PyResult {
+        let (_zelf, obj) = Self::_unwrap(zelf, obj, vm)?;
+        Ok(if vm.is_none(obj) && !Self::_cls_is(&cls, obj.class()) {
+            zelf.to_owned()
+        } else {
+            PyBoundMethod::new(obj.to_owned(), zelf.to_owned()).into_ref(&vm.ctx).into()
+        })
     }
 }
 

@@ -4,6 +4,8 @@
 //! `_reconstruct(x, memo, *rv)`, which then raises or does exactly what it always did.
 
 use rustpython_vm::builtins::{PyBaseExceptionRef, PyDict, PyTuple};
+use rustpython_vm::exceptions::ExceptionCtor;
+use rustpython_vm::convert::TryFromObject;
 use rustpython_vm::function::FuncArgs;
 use rustpython_vm::{AsObject, PyObjectRef, PyResult, VirtualMachine, identifier};
 
@@ -55,11 +57,13 @@ pub(super) fn copy_by_reduction(copier: &DeepCopier<'_>, x: &PyObjectRef, memo: 
     python_reconstruct(copier, x, memo, rv)
 }
 
-/// `raise Error("un(deep)copyable object of type %s" % cls)`.
+/// `raise Error("un(deep)copyable object of type %s" % cls)`, with `raise`'s rules for
+/// whatever `Error(...)` returns (an exception class is instantiated, anything else that is
+/// no exception is a TypeError), as `copy.Error` may have been rebound to anything.
 fn uncopyable(copier: &DeepCopier<'_>, x: &PyObjectRef, vm: &VirtualMachine) -> PyResult<PyBaseExceptionRef> {
     let message = format!("un(deep)copyable object of type {}", x.class().as_object().str(vm)?);
-    let exc = copier.globals.error(vm)?.call((message,), vm)?;
-    Ok(exc.downcast().unwrap_or_else(|_| vm.new_type_error("exceptions must derive from BaseException")))
+    let raised = copier.globals.error(vm)?.call((message,), vm)?;
+    ExceptionCtor::try_from_object(vm, raised)?.instantiate(vm)
 }
 
 /// `_reconstruct(x, memo, *rv)` as copy.py calls it (also when the user replaced it).
@@ -72,18 +76,21 @@ fn python_reconstruct(copier: &DeepCopier<'_>, x: &PyObjectRef, memo: &Memo, rv:
     reconstruct.call(FuncArgs::from(args), vm)
 }
 
-/// `*rv` in a call: an iterable's items, with the interpreter's message for anything else.
+/// `*rv` in a call, compiled as `list.extend(rv)` onto the arguments before it (which asks a
+/// tuple subclass's `__len__` for room), with the interpreter's message for a non-iterable.
 fn star_args(rv: PyObjectRef, vm: &VirtualMachine) -> PyResult<Vec<PyObjectRef>> {
     let type_name = rv.class().name().to_owned();
     let not_iterable =
         rv.class().slots().iter.load().is_none() && rv.get_class_attr(vm.ctx.intern_str("__getitem__")).is_none();
-    rv.try_to_value::<Vec<PyObjectRef>>(vm).map_err(|err| {
+    let items = vm.ctx.new_list(Vec::new());
+    vm.call_method(items.as_object(), "extend", (rv,)).map_err(|err| {
         if not_iterable && err.class().is(vm.ctx.exceptions.type_error) {
             vm.new_type_error(format!("Value after * must be an iterable, not {type_name}"))
         } else {
             err
         }
-    })
+    })?;
+    Ok(items.borrow_vec().to_vec())
 }
 
 /// A reduce value `(func, args[, state[, None[, None]]])` with `args` an exact tuple.
