@@ -54,6 +54,20 @@ fn deepcopy_is_correct_with_any_capacity_and_counts_its_traffic() {
     }
 }
 
+/// A memo kept to the end of the program (a hook stores it in a global) is still in the
+/// device when the interpreter's thread ends; that must not abort the process.
+#[test]
+fn a_memo_kept_to_the_end_of_the_program_exits_cleanly() {
+    let code = "import copy\nclass H:\n    def __deepcopy__(self, memo):\n        global kept\n        kept = memo\n        return 'h'\nprint(copy.deepcopy([[1], H()]))\n";
+    for variant in ["baseline", "native"] {
+        let out =
+            copylab().args(["run", "--variant", variant, "--memo", "cam", "--cam-stats", "-c", code]).output().unwrap();
+        assert_eq!(out.status.code(), Some(0), "{variant}: {}", stderr_of(&out));
+        assert_eq!(stdout_of(&out), "[[1], 'h']\n", "{variant}");
+        assert!(!stderr_of(&out).contains("panicked"), "{variant}: {}", stderr_of(&out));
+    }
+}
+
 #[test]
 fn cam_stats_table_goes_to_stderr() {
     let out = copylab().args(["run", "--memo", "cam", "--cam-stats", "-c", SHARED_AND_CYCLES]).output().unwrap();

@@ -81,6 +81,46 @@ fn native_deepcopys_repr_is_a_builtin_functions() {
     assert_eq!(native_print("repr(copy.deepcopy)"), "<built-in function deepcopy>");
 }
 
+/// `sys.setrecursionlimit` bounds a native copy as it bounds copy.py's frames: the same
+/// `RecursionError` text, a copy within the limit still made, and a limit set mid-program
+/// taking effect at once (the native copier keeps no Python frames to count).
+#[test]
+fn the_recursion_limit_stops_native_where_it_stops_copy_py() {
+    let code = "
+import copy, sys
+def nest(n):
+    x = []
+    for _ in range(n):
+        x = [x]
+    return x
+sys.setrecursionlimit(100)
+for depth in (20, 200):
+    try:
+        copy.deepcopy(nest(depth))
+        print(depth, 'copied')
+    except RecursionError as e:
+        print(depth, 'RecursionError', repr(str(e)))
+class Runaway:
+    def __reduce_ex__(self, proto):
+        return (Runaway, (Runaway(),))
+sys.setrecursionlimit(1000)
+try:
+    copy.deepcopy(Runaway())
+except RecursionError as e:
+    print('runaway', repr(str(e)))
+";
+    let outputs: Vec<String> = ["baseline", "native"]
+        .iter()
+        .map(|variant| {
+            let out = copylab().args(["run", "--variant", variant, "-c", code]).output().unwrap();
+            assert!(out.status.success(), "{variant}: {}", stderr_of(&out));
+            stdout_of(&out)
+        })
+        .collect();
+    assert!(outputs[0].contains("20 copied") && outputs[0].contains("200 RecursionError"), "{}", outputs[0]);
+    assert_eq!(outputs[1], outputs[0], "native against baseline");
+}
+
 #[test]
 fn deep_nesting_is_a_recursion_error_not_a_crash() {
     let code = "import copy\nx = []\nfor _ in range(3_000_000):\n    x = [x]\n\

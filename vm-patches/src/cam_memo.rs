@@ -19,16 +19,32 @@ use rustpython_vm::types::{AsMapping, AsSequence, Constructor, Iterable, Represe
 use rustpython_vm::{Py, PyObjectRef, PyPayload, PyRef, PyResult, VirtualMachine, atomic_func, pyclass};
 
 thread_local! {
-    static DEVICE: RefCell<Option<CamDevice<PyObjectRef>>> = const { RefCell::new(None) };
+    static DEVICE: DeviceSlot = const { DeviceSlot(RefCell::new(None)) };
     static MEMO_TIME: Cell<Duration> = const { Cell::new(Duration::ZERO) };
     static DEEPCOPY_TIME: Cell<Duration> = const { Cell::new(Duration::ZERO) };
     static DEEPCOPY_DEPTH: Cell<u32> = const { Cell::new(0) };
 }
 
+/// This thread's device. A memo kept to the end of the program (a global, or a cycle the
+/// collector never frees) leaves its values in the device until the thread ends, and by then
+/// RustPython's own thread-locals, which releasing a Python object needs, may be gone: the
+/// release would panic inside a thread-local destructor and abort the process. So a device
+/// still held at thread exit keeps its values: the interpreter is gone and the process is
+/// ending, so nothing can observe them.
+struct DeviceSlot(RefCell<Option<CamDevice<PyObjectRef>>>);
+
+impl Drop for DeviceSlot {
+    fn drop(&mut self) {
+        if let Some(device) = self.0.get_mut().take() {
+            let _kept = std::mem::ManuallyDrop::new(device);
+        }
+    }
+}
+
 /// Installs a fresh device with `config` for this thread's interpreter.
 pub(crate) fn configure(config: CamConfig) -> Result<(), ConfigError> {
     let device = CamDevice::new(config)?;
-    let old = DEVICE.with(|slot| slot.borrow_mut().replace(device));
+    let old = DEVICE.with(|slot| slot.0.borrow_mut().replace(device));
     drop(old);
     MEMO_TIME.set(Duration::ZERO);
     DEEPCOPY_TIME.set(Duration::ZERO);
@@ -41,7 +57,7 @@ pub(crate) fn configure(config: CamConfig) -> Result<(), ConfigError> {
 /// dropping one may run a `__del__` that touches a memo.
 pub(crate) fn with_device<R>(f: impl FnOnce(&mut CamDevice<PyObjectRef>) -> R) -> R {
     DEVICE.with(|slot| {
-        let mut slot = slot.borrow_mut();
+        let mut slot = slot.0.borrow_mut();
         let device = slot.get_or_insert_with(|| {
             CamDevice::new(CamConfig::default()).expect("the default CAM configuration is valid")
         });
@@ -103,7 +119,7 @@ impl CamReport {
 #[must_use]
 pub(crate) fn report() -> Option<CamReport> {
     DEVICE.with(|slot| {
-        slot.borrow().as_ref().map(|device| CamReport {
+        slot.0.borrow().as_ref().map(|device| CamReport {
             config: device.config().clone(),
             stats: device.stats().clone(),
             memo_time: MEMO_TIME.get(),
@@ -188,8 +204,11 @@ pub(crate) struct CamMemo {
 
 impl Drop for CamMemo {
     fn drop(&mut self) {
-        // One clear-by-tag; the values are dropped after the device borrow ends.
-        let values = with_device(|device| device.close_context(self.context));
+        // One clear-by-tag; the values are dropped after the device borrow ends. A memo freed
+        // with the thread's last objects may outlive the device's thread-local: its context
+        // then went with the device (see `DeviceSlot`).
+        let values =
+            DEVICE.try_with(|slot| slot.0.borrow_mut().as_mut().map(|device| device.close_context(self.context)));
         drop(values);
     }
 }

@@ -12,6 +12,41 @@ use super::reduce;
 /// Native stack guard message, in the style of CPython's "while calling a Python object".
 const RECURSION_WHERE: &str = "while deep-copying an object";
 
+/// Python frames copy.py opens for one level of nesting: `deepcopy`, then the copier
+/// (`_deepcopy_list`, `_deepcopy_tuple`, `_deepcopy_dict`) or `_reconstruct`.
+const FRAMES_PER_LEVEL: usize = 2;
+
+thread_local! {
+    /// Levels of native deepcopy open on this thread, across nested top-level calls (a hook
+    /// that calls `copy.deepcopy` again): the VM counts only Python frames, so without this
+    /// `sys.setrecursionlimit` would not bound a native copy at all.
+    static OPEN_LEVELS: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+}
+
+/// One open level of a native deepcopy, counted as the frames copy.py would have open, so the
+/// recursion limit stops it where it stops copy.py, with the same `RecursionError`.
+struct Level;
+
+impl Level {
+    fn enter(vm: &VirtualMachine) -> PyResult<Self> {
+        let open = OPEN_LEVELS.get();
+        // copy.py's check is made as each frame is entered; the copier's is the later one.
+        let depth = vm.current_recursion_depth() + FRAMES_PER_LEVEL * open + (FRAMES_PER_LEVEL - 1);
+        if depth >= vm.recursion_limit.get() {
+            // The message RustPython gives when a Python frame is entered past the limit.
+            return Err(vm.new_recursion_error("maximum recursion depth exceeded ".to_owned()));
+        }
+        OPEN_LEVELS.set(open + 1);
+        Ok(Self)
+    }
+}
+
+impl Drop for Level {
+    fn drop(&mut self) {
+        OPEN_LEVELS.set(OPEN_LEVELS.get().saturating_sub(1));
+    }
+}
+
 pub(super) struct DeepCopier<'a> {
     pub(super) globals: Bound<'a>,
     pub(super) vm: &'a VirtualMachine,
@@ -51,6 +86,7 @@ impl<'a> DeepCopier<'a> {
     /// memo.
     fn copy_into_memo(&self, x: &PyObjectRef, memo: &Memo) -> PyResult {
         let vm = self.vm;
+        let _level = Level::enter(vm)?;
         vm.with_recursion(RECURSION_WHERE, || {
             let y = self.dispatch(x, memo)?;
             // If is its own copy, don't memoize.
