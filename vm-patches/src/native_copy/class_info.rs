@@ -81,6 +81,10 @@ impl ClassCache {
 }
 
 impl ClassInfo {
+    /// Nothing known: every lookup is made as copy.py makes it.
+    pub(super) const UNKNOWN: Self =
+        Self { object_reduce_ex: false, reduce: ReduceKind::Other, default_reduce: false, has_setstate: false };
+
     fn of(cls: &Py<PyType>, vm: &VirtualMachine) -> Self {
         let object = vm.ctx.types.object_type;
         let inherited = |name: &'static PyStrInterned| match (cls.get_attr(name), object.get_attr(name)) {

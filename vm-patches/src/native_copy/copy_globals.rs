@@ -25,7 +25,20 @@ struct Names {
 }
 
 const BUILTINS_USED: [&str; 11] =
-    ["type", "id", "issubclass", "getattr", "isinstance", "zip", "tuple", "KeyError", "hasattr", "len", "setattr"];
+    ["getattr", "isinstance", "issubclass", "hasattr", "len", "setattr", "id", "type", "zip", "tuple", "KeyError"];
+
+/// The builtins of [`BUILTINS_USED`] whose every use the native code makes through a shadowing
+/// module global when there is one (the others: docs/variants.md).
+#[derive(Debug, Clone, Copy)]
+pub(super) enum Builtin {
+    Getattr,
+    Isinstance,
+    Issubclass,
+    Hasattr,
+    Len,
+    Setattr,
+    Id,
+}
 
 /// copy.py's functions as the module defined them, to recognise them later.
 #[derive(Debug)]
@@ -198,6 +211,54 @@ impl<'a> Bound<'a> {
 
     pub(super) fn originals(&self) -> &'a Originals {
         &self.globals.originals
+    }
+
+    /// The module global that shadows `builtin` now, if one does: copy.py would call it.
+    pub(super) fn shadowing(&self, builtin: Builtin, vm: &VirtualMachine) -> PyResult<Option<PyObjectRef>> {
+        if self.globals.builtins_unshadowed(vm)? {
+            return Ok(None);
+        }
+        let names = &self.globals.names.builtins;
+        names.get(builtin as usize).map_or(Ok(None), |name| self.globals.dict.get_item_opt(*name, vm))
+    }
+
+    /// `id(x)` where copy.py calls it after code may have run in the same level (it read the
+    /// id before that otherwise): through a shadowing global if there is one, whose answer
+    /// must then be an int that fits a memo key here.
+    pub(super) fn id_of(&self, x: &PyObjectRef, vm: &VirtualMachine) -> PyResult<usize> {
+        match self.shadowing(Builtin::Id, vm)? {
+            Some(id) => id.call((x.clone(),), vm)?.try_to_value::<usize>(vm),
+            None => Ok(x.get_id()),
+        }
+    }
+
+    /// `getattr(x, name, None)` as copy.py calls it; `None` where it gives `None`.
+    pub(super) fn getattr_or_none(
+        &self,
+        x: &PyObjectRef,
+        name: &'static PyStrInterned,
+        vm: &VirtualMachine,
+    ) -> PyResult<Option<PyObjectRef>> {
+        let found = match self.shadowing(Builtin::Getattr, vm)? {
+            Some(getattr) => Some(getattr.call((x.clone(), name.to_owned(), vm.ctx.none()), vm)?),
+            None => vm.get_attribute_opt(x, name)?,
+        };
+        Ok(found.filter(|found| !vm.is_none(found)))
+    }
+
+    /// `builtin(a, b)` as copy.py calls it, through a shadowing global if there is one;
+    /// `native` computes the builtin's answer otherwise.
+    pub(super) fn test(
+        &self,
+        builtin: Builtin,
+        (a, b): (&PyObjectRef, &PyObject),
+        native: impl FnOnce() -> PyResult<bool>,
+        vm: &VirtualMachine,
+    ) -> PyResult<bool> {
+        match self.shadowing(builtin, vm)? {
+            Some(shadow) => shadow.call((a.clone(), b.to_owned()), vm)?.is_true(vm),
+            None => native(),
+        }
     }
 
     /// See [`CopyGlobals::builtins_unshadowed`].

@@ -5,7 +5,7 @@
 use rustpython_vm::builtins::{PyDict, PyList, PyTuple};
 use rustpython_vm::{AsObject, PyObjectRef, PyResult, VirtualMachine, identifier};
 
-use super::copy_globals::{Bound, CopyGlobals};
+use super::copy_globals::{Bound, Builtin, CopyGlobals};
 use super::memo::Memo;
 use super::reduce;
 
@@ -179,12 +179,12 @@ impl<'a> DeepCopier<'a> {
             }
             return copier.call((x.clone(), memo.object(vm)?), vm);
         }
-        if cls.fast_issubclass(vm.ctx.types.type_type) {
+        let type_type = vm.ctx.types.type_type;
+        let cls_object: PyObjectRef = cls.to_owned().into();
+        if self.globals.test(Builtin::Issubclass, (&cls_object, type_type.as_object()), || Ok(cls.fast_issubclass(type_type)), vm)? {
             return Ok(x.clone()); // atomic copy
         }
-        if let Some(copier) = vm.get_attribute_opt(x, identifier!(vm, __deepcopy__))?
-            && !vm.is_none(&copier)
-        {
+        if let Some(copier) = self.globals.getattr_or_none(x, identifier!(vm, __deepcopy__), vm)? {
             return copier.call((memo.object(vm)?,), vm);
         }
         reduce::copy_by_reduction(self, x, memo)
@@ -284,7 +284,7 @@ impl<'a> DeepCopier<'a> {
         }
         // We're not going to put the tuple in the memo, but it's still important we
         // check for it, in case the tuple contains recursive mutable structures.
-        if let Some(y) = memo.subscript(x.get_id(), vm)? {
+        if let Some(y) = memo.subscript(self.globals.id_of(x, vm)?, vm)? {
             return Ok(y);
         }
         let unchanged = tuple.as_slice().iter().zip(&copied).all(|(k, j)| k.is(j));

@@ -22,7 +22,7 @@ mod table_cache;
 
 use rustpython_vm::builtins::{PyDictRef, PyTypeRef};
 use rustpython_vm::class::PyClassImpl;
-use rustpython_vm::function::FuncArgs;
+use rustpython_vm::function::{FuncArgs, PySetterValue};
 use rustpython_vm::builtins::PyBoundMethod;
 use rustpython_vm::types::{Callable, GetDescriptor, Representable};
 use rustpython_vm::{AsObject, Py, PyObject, PyObjectRef, PyPayload, PyResult, VirtualMachine, pyclass};
@@ -31,10 +31,12 @@ use copy_globals::CopyGlobals;
 use deep::DeepCopier;
 use memo::Memo;
 
-/// The instances carry an attribute dict, as Python functions do: `build` fills it the way
-/// `functools.update_wrapper` would, so code that inspects `copy.deepcopy` (its name, module,
-/// docstring, `inspect.signature` through `__wrapped__`, pickle by reference) sees copy.py's
-/// function, while calls go straight to the `Callable` slot with no attribute lookup.
+/// The instances carry an attribute dict, as Python functions do, holding `__wrapped__` (the
+/// Python function, as `functools.update_wrapper` would set it); the Python function's own
+/// attributes (name, qualname, module, docstring, defaults) are read, set and deleted on it,
+/// with its rules. So code that inspects `copy.deepcopy` (its name, module, docstring,
+/// `inspect.signature` through `__wrapped__`, pickle by reference) sees copy.py's function,
+/// while calls go straight to the `Callable` slot with no attribute lookup.
 #[pyclass(module = "_copylab", name = "native_deepcopy")]
 #[derive(Debug, PyPayload)]
 pub(crate) struct NativeDeepcopy {
@@ -42,11 +44,6 @@ pub(crate) struct NativeDeepcopy {
     fallback: PyObjectRef,
     globals: CopyGlobals,
 }
-
-/// The attributes `functools.update_wrapper` copies from the wrapped function (its
-/// `WRAPPER_ASSIGNMENTS` less the annotation and type-parameter ones, which copy.py's
-/// `deepcopy` does not have).
-const IDENTITY: [&str; 4] = ["__module__", "__name__", "__qualname__", "__doc__"];
 
 /// Builds the native deepcopy for a copy module whose globals are `globals`, standing in for
 /// `fallback` under its identity.
@@ -58,9 +55,6 @@ pub(crate) fn build(fallback: PyObjectRef, globals: PyDictRef, vm: &VirtualMachi
     // crate-private in rustpython-vm, the field and the fn-pointer type are public).
     class.slots.vectorcall.store(Some(NativeDeepcopy::vectorcall));
     let native: PyObjectRef = NativeDeepcopy { fallback: fallback.clone(), globals }.into_ref(&vm.ctx).into();
-    for name in IDENTITY {
-        native.set_attr(name, fallback.get_attr(name, vm)?, vm)?;
-    }
     // What `inspect.signature` follows to read `(x, memo=None, _nil=[])`.
     native.set_attr("__wrapped__", fallback, vm)?;
     Ok(native)
@@ -143,6 +137,67 @@ impl NativeDeepcopy {
     #[pymethod]
     fn __reduce__(zelf: &Py<Self>, vm: &VirtualMachine) -> PyResult {
         zelf.as_object().get_attr("__qualname__", vm)
+    }
+
+    #[pygetset]
+    fn __name__(zelf: &Py<Self>, vm: &VirtualMachine) -> PyResult {
+        zelf.fallback.get_attr("__name__", vm)
+    }
+
+    #[pygetset(setter)]
+    fn set___name__(zelf: &Py<Self>, value: PySetterValue, vm: &VirtualMachine) -> PyResult<()> {
+        zelf.set_on_fallback("__name__", value, vm)
+    }
+
+    #[pygetset]
+    fn __qualname__(zelf: &Py<Self>, vm: &VirtualMachine) -> PyResult {
+        zelf.fallback.get_attr("__qualname__", vm)
+    }
+
+    #[pygetset(setter)]
+    fn set___qualname__(zelf: &Py<Self>, value: PySetterValue, vm: &VirtualMachine) -> PyResult<()> {
+        zelf.set_on_fallback("__qualname__", value, vm)
+    }
+
+    #[pygetset]
+    fn __module__(zelf: &Py<Self>, vm: &VirtualMachine) -> PyResult {
+        zelf.fallback.get_attr("__module__", vm)
+    }
+
+    #[pygetset(setter)]
+    fn set___module__(zelf: &Py<Self>, value: PySetterValue, vm: &VirtualMachine) -> PyResult<()> {
+        zelf.set_on_fallback("__module__", value, vm)
+    }
+
+    #[pygetset]
+    fn __doc__(zelf: &Py<Self>, vm: &VirtualMachine) -> PyResult {
+        zelf.fallback.get_attr("__doc__", vm)
+    }
+
+    #[pygetset(setter)]
+    fn set___doc__(zelf: &Py<Self>, value: PySetterValue, vm: &VirtualMachine) -> PyResult<()> {
+        zelf.set_on_fallback("__doc__", value, vm)
+    }
+
+    /// The Python function's: its last item is the `_nil` a caller's memo is passed.
+    #[pygetset]
+    fn __defaults__(zelf: &Py<Self>, vm: &VirtualMachine) -> PyResult {
+        zelf.fallback.get_attr("__defaults__", vm)
+    }
+
+    #[pygetset(setter)]
+    fn set___defaults__(zelf: &Py<Self>, value: PySetterValue, vm: &VirtualMachine) -> PyResult<()> {
+        zelf.set_on_fallback("__defaults__", value, vm)
+    }
+}
+
+impl NativeDeepcopy {
+    /// `setattr` or `delattr` on the Python function, which checks the value as it does.
+    fn set_on_fallback(&self, name: &'static str, value: PySetterValue, vm: &VirtualMachine) -> PyResult<()> {
+        match value {
+            PySetterValue::Assign(value) => self.fallback.set_attr(name, value, vm),
+            PySetterValue::Delete => self.fallback.del_attr(name, vm),
+        }
     }
 }
 
