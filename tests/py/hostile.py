@@ -235,7 +235,9 @@ ACTIONS = {
     "copyreg_obj_del": "copyreg.dispatch_table.pop(Obj, None)",
     # copy's globals, rebound
     "rebind_atomic_with": "copy._atomic_types = set(copy._atomic_types) | {Flag}",
-    "rebind_atomic_without": "copy._atomic_types = set(copy._atomic_types) - {Flag, int}",
+    "rebind_atomic_without": "copy._atomic_types = set(copy._atomic_types) - {Flag}",
+    # ints copied by reduction: (int, (n,)) holds n again, so the copy recurses to the limit
+    "runaway_int": "copy._atomic_types = set(copy._atomic_types) - {int}",
     "rebind_atomic_sub": "copy._atomic_types = AtomicSet(copy._atomic_types)",
     "rebind_dispatch": "copy._deepcopy_dispatch = dict(copy._deepcopy_dispatch); "
     "copy._deepcopy_dispatch[Flag] = lambda x, m: 'rebound-dispatch'",
@@ -279,6 +281,7 @@ ACTIONS = {
 
 FEATURE_OF_ACTION = {
     name: (
+        "runaway" if name.startswith("runaway_") else
         "globals" if name.startswith(("rebind_", "shadow_", "fake_")) else
         "memo" if name.startswith("memo_") else
         "containers" if name.startswith(("list_", "dict_")) else

@@ -38,6 +38,7 @@ pub(super) enum Builtin {
     Len,
     Setattr,
     Id,
+    Type,
 }
 
 /// copy.py's functions as the module defined them, to recognise them later.
@@ -120,8 +121,8 @@ impl CopyGlobals {
     /// called from native code, through the real one from copy.py's frame), and no module
     /// global shadows a builtin copy.py calls.
     pub(super) fn names_resolve_as_built(&self, vm: &VirtualMachine) -> PyResult<bool> {
-        let foreign_builtins =
-            rustpython_vm::frame::current_builtins().is_some_and(|builtins| !builtins.is(vm.builtins.dict().as_object()));
+        let foreign_builtins = rustpython_vm::frame::current_builtins()
+            .is_some_and(|builtins| !builtins.is(vm.builtins.dict().as_object()));
         Ok(!foreign_builtins && self.builtins_unshadowed(vm)?)
     }
 
@@ -225,11 +226,27 @@ impl<'a> Bound<'a> {
     /// `id(x)` where copy.py calls it after code may have run in the same level (it read the
     /// id before that otherwise): through a shadowing global if there is one, whose answer
     /// must then be an int that fits a memo key here.
-    pub(super) fn id_of(&self, x: &PyObjectRef, vm: &VirtualMachine) -> PyResult<usize> {
+    pub(super) fn id_of(&self, x: &PyObject, vm: &VirtualMachine) -> PyResult<usize> {
         match self.shadowing(Builtin::Id, vm)? {
-            Some(id) => id.call((x.clone(),), vm)?.try_to_value::<usize>(vm),
+            Some(id) => id.call((x.to_owned(),), vm)?.try_to_value::<usize>(vm),
             None => Ok(x.get_id()),
         }
+    }
+
+    /// `issubclass(cls, type)`, either name possibly shadowed by a module global.
+    pub(super) fn is_metaclass(&self, cls: &Py<PyType>, vm: &VirtualMachine) -> PyResult<bool> {
+        let type_type = vm.ctx.types.type_type;
+        let issubclass = self.shadowing(Builtin::Issubclass, vm)?;
+        let type_global = self.shadowing(Builtin::Type, vm)?;
+        if issubclass.is_none() && type_global.is_none() {
+            return Ok(cls.fast_issubclass(type_type));
+        }
+        let issubclass = match issubclass {
+            Some(issubclass) => issubclass,
+            None => vm.builtins.get_attr("issubclass", vm)?,
+        };
+        let type_global = type_global.unwrap_or_else(|| type_type.to_owned().into());
+        issubclass.call((cls.to_owned(), type_global), vm)?.is_true(vm)
     }
 
     /// `getattr(x, name, None)` as copy.py calls it; `None` where it gives `None`.
@@ -289,9 +306,9 @@ impl<'a> Bound<'a> {
     pub(super) fn atomic_set_runs_no_code(&self, vm: &VirtualMachine) -> PyResult<bool> {
         let atomic = self.get(Global::AtomicTypes, vm)?;
         Ok(atomic.downcast_ref_if_exact::<PySet>(vm).is_some_and(|set| {
-            set.elements().iter().all(|entry| {
-                entry.downcast_ref::<PyType>().is_some() && entry.class().is(vm.ctx.types.type_type)
-            })
+            set.elements()
+                .iter()
+                .all(|entry| entry.downcast_ref::<PyType>().is_some() && entry.class().is(vm.ctx.types.type_type))
         }))
     }
 

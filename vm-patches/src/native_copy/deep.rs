@@ -5,7 +5,7 @@
 use rustpython_vm::builtins::{PyDict, PyList, PyTuple};
 use rustpython_vm::{AsObject, PyObjectRef, PyResult, VirtualMachine, identifier};
 
-use super::copy_globals::{Bound, Builtin, CopyGlobals};
+use super::copy_globals::{Bound, CopyGlobals};
 use super::memo::Memo;
 use super::reduce;
 
@@ -70,28 +70,30 @@ impl<'a> DeepCopier<'a> {
         }
         match memo {
             Some(memo) => self.deepcopy_not_atomic(x, memo),
-            None => self.copy_into_memo(x, &Memo::fresh()),
+            None => self.copy_into_memo(x, self.globals.id_of(x, vm)?, &Memo::fresh()),
         }
     }
 
     /// deepcopy's memo lookup, then its copy: `x` is known not to be atomic.
     fn deepcopy_not_atomic(&self, x: &PyObjectRef, memo: &Memo) -> PyResult {
-        match memo.get(x.get_id(), self.vm)? {
+        // `d = id(x)`: the probe of `_atomic_types` before it may have run code.
+        let d = self.globals.id_of(x, self.vm)?;
+        match memo.get(d, self.vm)? {
             Some(y) => Ok(y),
-            None => self.copy_into_memo(x, memo),
+            None => self.copy_into_memo(x, d, memo),
         }
     }
 
-    /// deepcopy from `copier = _deepcopy_dispatch.get(cls)` to `return y`: `x` is not in the
-    /// memo.
-    fn copy_into_memo(&self, x: &PyObjectRef, memo: &Memo) -> PyResult {
+    /// deepcopy from `copier = _deepcopy_dispatch.get(cls)` to `return y`: `x`, whose id
+    /// copy.py holds as `d`, is not in the memo.
+    fn copy_into_memo(&self, x: &PyObjectRef, d: usize, memo: &Memo) -> PyResult {
         let vm = self.vm;
         let _level = Level::enter(vm)?;
         vm.with_recursion(RECURSION_WHERE, || {
             let y = self.dispatch(x, memo)?;
             // If is its own copy, don't memoize.
             if !y.is(x) {
-                memo.set(x.get_id(), y.clone(), vm)?;
+                memo.set(d, y.clone(), vm)?;
                 self.keep_alive(x, memo)?;
             }
             Ok(y)
@@ -102,7 +104,12 @@ impl<'a> DeepCopier<'a> {
     /// `_atomic_types` answers of the items before it (see [`KnownClasses`]).
     /// Also says whether code may have run (the item was not copied by
     /// [`Self::copy_without_code`] alone).
-    fn deepcopy_item(&self, item: &PyObjectRef, memo: &Memo, known: &mut KnownClasses) -> PyResult<(PyObjectRef, bool)> {
+    fn deepcopy_item(
+        &self,
+        item: &PyObjectRef,
+        memo: &Memo,
+        known: &mut KnownClasses,
+    ) -> PyResult<(PyObjectRef, bool)> {
         match self.copy_without_code(item, memo, known)? {
             Quick::Copied(y) => Ok((y, false)),
             rest => self.copy_rest(item, memo, known, rest).map(|y| (y, true)),
@@ -130,9 +137,11 @@ impl<'a> DeepCopier<'a> {
         } else if !memo.lookups_run_no_code() {
             return Ok(Quick::NotAtomic);
         } else {
-            match memo.get(item.get_id(), vm)? {
+            // A probe of a set subclass may have run code that shadowed `id`.
+            let d = self.globals.id_of(item, vm)?;
+            match memo.get(d, vm)? {
                 Some(y) => Quick::Copied(y),
-                None => return Ok(Quick::NotInMemo),
+                None => return Ok(Quick::NotInMemo(d)),
             }
         };
         // Kept only for the next items copied without code (any other answer is forgotten
@@ -150,7 +159,7 @@ impl<'a> DeepCopier<'a> {
         known.forget();
         match done {
             Quick::Copied(y) => Ok(y),
-            Quick::NotInMemo => self.copy_into_memo(item, memo),
+            Quick::NotInMemo(d) => self.copy_into_memo(item, d, memo),
             Quick::NotAtomic => self.deepcopy_not_atomic(item, memo),
             Quick::Unasked => self.deepcopy(item, Some(memo)),
         }
@@ -179,9 +188,7 @@ impl<'a> DeepCopier<'a> {
             }
             return copier.call((x.clone(), memo.object(vm)?), vm);
         }
-        let type_type = vm.ctx.types.type_type;
-        let cls_object: PyObjectRef = cls.to_owned().into();
-        if self.globals.test(Builtin::Issubclass, (&cls_object, type_type.as_object()), || Ok(cls.fast_issubclass(type_type)), vm)? {
+        if self.globals.is_metaclass(cls, vm)? {
             return Ok(x.clone()); // atomic copy
         }
         if let Some(copier) = self.globals.getattr_or_none(x, identifier!(vm, __deepcopy__), vm)? {
@@ -197,7 +204,7 @@ impl<'a> DeepCopier<'a> {
         // still change length under the loop; the capacity is only a guess then).
         let length = x.borrow_vec().len();
         let y = vm.ctx.new_list(Vec::with_capacity(length));
-        memo.set(x.as_object().get_id(), y.clone().into(), vm)?;
+        memo.set(self.globals.id_of(x.as_object(), vm)?, y.clone().into(), vm)?;
         // Copies made without running any code wait here and go into `y` in one write:
         // each write of a list counts a mutation with an atomic add, which cost a third of
         // deepcopy_memo's time when paid per item. Nothing can see `y` while they wait; they
@@ -295,7 +302,7 @@ impl<'a> DeepCopier<'a> {
     fn copy_dict(&self, x: &rustpython_vm::Py<PyDict>, memo: &Memo) -> PyResult {
         let vm = self.vm;
         let y = vm.ctx.new_dict();
-        memo.set(x.as_object().get_id(), y.clone().into(), vm)?;
+        memo.set(self.globals.id_of(x.as_object(), vm)?, y.clone().into(), vm)?;
         // `x.items()` iterated: a dict that changes size under it raises, as the view does.
         let size = x.size();
         let mut position = 0;
@@ -343,8 +350,8 @@ impl<'a> DeepCopier<'a> {
 enum Quick {
     /// The item's copy: the item itself (atomic) or what the memo held.
     Copied(PyObjectRef),
-    /// Not atomic and not in the memo.
-    NotInMemo,
+    /// Not atomic and not in the memo under its id, `d`.
+    NotInMemo(usize),
     /// Not atomic; the memo, a Python mapping, was not asked.
     NotAtomic,
     /// Not asked whether atomic (its metaclass's `__hash__` may be Python).

@@ -20,10 +20,10 @@ mod memo;
 mod reduce;
 mod table_cache;
 
+use rustpython_vm::builtins::PyBoundMethod;
 use rustpython_vm::builtins::{PyDictRef, PyTypeRef};
 use rustpython_vm::class::PyClassImpl;
 use rustpython_vm::function::{FuncArgs, PySetterValue};
-use rustpython_vm::builtins::PyBoundMethod;
 use rustpython_vm::types::{Callable, GetDescriptor, Representable};
 use rustpython_vm::{AsObject, Py, PyObject, PyObjectRef, PyPayload, PyResult, VirtualMachine, pyclass};
 

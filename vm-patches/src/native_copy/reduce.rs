@@ -4,8 +4,8 @@
 //! `_reconstruct(x, memo, *rv)`, which then raises or does exactly what it always did.
 
 use rustpython_vm::builtins::{PyBaseExceptionRef, PyDict, PyTuple};
-use rustpython_vm::exceptions::ExceptionCtor;
 use rustpython_vm::convert::TryFromObject;
+use rustpython_vm::exceptions::ExceptionCtor;
 use rustpython_vm::function::FuncArgs;
 use rustpython_vm::{AsObject, PyObjectRef, PyResult, VirtualMachine, identifier};
 
@@ -171,9 +171,7 @@ fn set_state(
     vm: &VirtualMachine,
 ) -> PyResult<()> {
     let setstate = identifier!(vm, __setstate__);
-    if has_setstate
-        || globals.test(Builtin::Hasattr, (y, setstate.as_object()), || y.has_attr(setstate, vm), vm)?
-    {
+    if has_setstate || globals.test(Builtin::Hasattr, (y, setstate.as_object()), || y.has_attr(setstate, vm), vm)? {
         // `y.__setstate__(state)`: a method call, so no bound method is built (as in CPython).
         return vm.call_method(y, identifier!(vm, __setstate__).as_str(), (state,)).map(drop);
     }
@@ -213,7 +211,8 @@ fn split_slot_state(
     state: PyObjectRef,
     vm: &VirtualMachine,
 ) -> PyResult<(Option<PyObjectRef>, Option<PyObjectRef>)> {
-    let shadowed = globals.shadowing(Builtin::Isinstance, vm)?.is_some() || globals.shadowing(Builtin::Len, vm)?.is_some();
+    let shadowed =
+        globals.shadowing(Builtin::Isinstance, vm)?.is_some() || globals.shadowing(Builtin::Len, vm)?.is_some();
     let exact = if shadowed { None } else { state.downcast_ref_if_exact::<PyTuple>(vm) };
     let exact_pair = match exact {
         Some(tuple) => match tuple.as_slice() {
