@@ -5,6 +5,7 @@
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use rustpython_vm::builtins::{PyDict, PyDictRef, PySet, PyStrInterned, PyType};
+use rustpython_vm::object::Traverse;
 use rustpython_vm::{AsObject, Py, PyObject, PyObjectRef, PyResult, VirtualMachine};
 
 use super::class_info::ClassCache;
@@ -69,9 +70,9 @@ pub(super) struct CopyGlobals {
     copier_answers: TableCache<Option<PyObjectRef>>,
     reductor_answers: TableCache<Option<PyObjectRef>>,
     loaded: GlobalsCache,
-    /// The module dict's shape (entries ever filled, entries live) when it was last seen to
-    /// shadow none of [`BUILTINS_USED`] (`usize::MAX`: not yet, or it did).
-    unshadowed_shape: [AtomicUsize; 2],
+    /// The module dict's entry count when it was last seen to shadow none of
+    /// [`BUILTINS_USED`] (`usize::MAX`: not yet, or it did).
+    unshadowed_entries: AtomicUsize,
 }
 
 impl CopyGlobals {
@@ -111,7 +112,7 @@ impl CopyGlobals {
             copier_answers: TableCache::default(),
             reductor_answers: TableCache::default(),
             loaded: GlobalsCache::default(),
-            unshadowed_shape: [AtomicUsize::new(usize::MAX), AtomicUsize::new(usize::MAX)],
+            unshadowed_entries: AtomicUsize::new(usize::MAX),
         })
     }
 
@@ -126,27 +127,30 @@ impl CopyGlobals {
         Ok(!foreign_builtins && self.builtins_unshadowed(vm)?)
     }
 
-    /// No global of the module shadows a builtin copy.py calls. Checked on each object, so a
+    /// No global of the module shadows a builtin copy.py calls. Checked on each use, so a
     /// hook that shadows one mid-copy is seen at the next. A new key is appended to the dict's
-    /// entries (a deletion leaves its entry empty), so the names are looked up again only
-    /// when the entry count or the live count changed since they were last found absent. The
-    /// one change this misses: a hook that deletes one global and adds another while the
-    /// dict compacts back to its old entry count (docs/variants.md).
+    /// entries (a deletion leaves its entry empty), so the names are looked up again only when
+    /// the entry count changed since they were last found absent. The one change this misses:
+    /// a hook that deletes one global and adds another while the dict compacts back to its old
+    /// entry count (docs/variants.md).
+    #[inline]
     pub(super) fn builtins_unshadowed(&self, vm: &VirtualMachine) -> PyResult<bool> {
-        let size = self.dict.size();
-        let shape = [size.entries_size, size.used];
-        let [entries, used] = &self.unshadowed_shape;
-        if entries.load(Ordering::Relaxed) == shape[0] && used.load(Ordering::Relaxed) == shape[1] {
+        let entries = self.dict.size().entries_size;
+        if self.unshadowed_entries.load(Ordering::Relaxed) == entries {
             return Ok(true);
         }
-        entries.store(usize::MAX, Ordering::Relaxed);
+        self.recheck_builtins(entries, vm)
+    }
+
+    #[cold]
+    fn recheck_builtins(&self, entries: usize, vm: &VirtualMachine) -> PyResult<bool> {
+        self.unshadowed_entries.store(usize::MAX, Ordering::Relaxed);
         for name in self.names.builtins {
             if self.dict.get_item_opt(name, vm)?.is_some() {
                 return Ok(false);
             }
         }
-        used.store(shape[1], Ordering::Relaxed);
-        entries.store(shape[0], Ordering::Relaxed);
+        self.unshadowed_entries.store(entries, Ordering::Relaxed);
         Ok(true)
     }
 
@@ -215,6 +219,7 @@ impl<'a> Bound<'a> {
     }
 
     /// The module global that shadows `builtin` now, if one does: copy.py would call it.
+    #[inline]
     pub(super) fn shadowing(&self, builtin: Builtin, vm: &VirtualMachine) -> PyResult<Option<PyObjectRef>> {
         if self.globals.builtins_unshadowed(vm)? {
             return Ok(None);
@@ -236,11 +241,11 @@ impl<'a> Bound<'a> {
     /// `issubclass(cls, type)`, either name possibly shadowed by a module global.
     pub(super) fn is_metaclass(&self, cls: &Py<PyType>, vm: &VirtualMachine) -> PyResult<bool> {
         let type_type = vm.ctx.types.type_type;
-        let issubclass = self.shadowing(Builtin::Issubclass, vm)?;
-        let type_global = self.shadowing(Builtin::Type, vm)?;
-        if issubclass.is_none() && type_global.is_none() {
+        if self.globals.builtins_unshadowed(vm)? {
             return Ok(cls.fast_issubclass(type_type));
         }
+        let issubclass = self.shadowing(Builtin::Issubclass, vm)?;
+        let type_global = self.shadowing(Builtin::Type, vm)?;
         let issubclass = match issubclass {
             Some(issubclass) => issubclass,
             None => vm.builtins.get_attr("issubclass", vm)?,
@@ -305,11 +310,13 @@ impl<'a> Bound<'a> {
     /// equality are the identity's.
     pub(super) fn atomic_set_runs_no_code(&self, vm: &VirtualMachine) -> PyResult<bool> {
         let atomic = self.get(Global::AtomicTypes, vm)?;
-        Ok(atomic.downcast_ref_if_exact::<PySet>(vm).is_some_and(|set| {
-            set.elements()
-                .iter()
-                .all(|entry| entry.downcast_ref::<PyType>().is_some() && entry.class().is(vm.ctx.types.type_type))
-        }))
+        let Some(set) = atomic.downcast_ref_if_exact::<PySet>(vm) else { return Ok(false) };
+        // Visited in place (the collector's walk of the set's items): no item is cloned.
+        let mut quiet = true;
+        set.traverse(&mut |entry| {
+            quiet &= entry.downcast_ref::<PyType>().is_some() && entry.class().is(vm.ctx.types.type_type);
+        });
+        Ok(quiet)
     }
 
     /// `_deepcopy_dispatch.get(cls)`.

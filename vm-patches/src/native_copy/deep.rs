@@ -126,7 +126,8 @@ impl<'a> DeepCopier<'a> {
         }
         let cls = item.class();
         let cls_id = cls.as_object().get_id();
-        let (atomic, asked) = match known.atomic(cls_id) {
+        let quiet_probe = || self.globals.atomic_set_runs_no_code(vm);
+        let (atomic, asked) = match known.atomic(cls_id, quiet_probe)? {
             Some(atomic) => (atomic, false),
             // Another metaclass may hash the class in Python.
             None if !cls.class().is(vm.ctx.types.type_type) => return Ok(Quick::Unasked),
@@ -144,9 +145,9 @@ impl<'a> DeepCopier<'a> {
                 None => return Ok(Quick::NotInMemo(d)),
             }
         };
-        // Kept only for the next items copied without code (any other answer is forgotten
-        // when the code runs), and only while asking again could run no code either.
-        if asked && known.may_remember(|| self.globals.atomic_set_runs_no_code(vm))? {
+        // Kept for the next items copied without code (any other answer is forgotten when
+        // code runs).
+        if asked {
             known.remember(cls_id, atomic);
         }
         Ok(quick)
@@ -262,7 +263,9 @@ impl<'a> DeepCopier<'a> {
         let skip_repeats = memo.lookups_are_unobserved();
         let mut last_hit: Option<(usize, PyObjectRef)> = None;
         for (done, item) in items.iter().enumerate() {
-            let copied = match known.atomic(item.class().as_object().get_id()) {
+            let copied = match known
+                .atomic(item.class().as_object().get_id(), || self.globals.atomic_set_runs_no_code(self.vm))?
+            {
                 Some(true) => item.clone(),
                 Some(false) if native_memo => {
                     let id = item.get_id();
@@ -375,16 +378,39 @@ struct KnownClasses {
     /// The slot the next answer replaces.
     next: usize,
     /// Whether a probe of `_atomic_types` runs no code, once asked since the last forget.
-    quiet_probe: Option<bool>,
+    quiet_probe: std::cell::Cell<Option<bool>>,
+    /// Kept answers asked for before `quiet_probe` was.
+    asked: std::cell::Cell<usize>,
 }
 
 /// A container's items are mostly of one to three classes.
 const KNOWN_CLASSES: usize = 4;
 
+/// Kept answers are used from the one asked for this many times on (within a stretch without
+/// code): a scan of `_atomic_types` costs about as much as this many probes.
+const TRUST_AFTER: usize = 4;
+
 impl KnownClasses {
-    fn atomic(&self, cls: usize) -> Option<bool> {
-        let slot = self.ids.iter().position(|&id| id == cls)?;
-        self.atomic.get(slot).copied()
+    /// The kept answer for `cls`, if any and if asking again would run no code: checked with
+    /// `quiet_probe` (a scan of the set) once answers have been asked for [`TRUST_AFTER`]
+    /// times, so that skipping a probe skips nothing user code could see. Before that every
+    /// item is probed as copy.py probes it: a short container never pays for the scan.
+    fn atomic(&self, cls: usize, quiet_probe: impl FnOnce() -> PyResult<bool>) -> PyResult<Option<bool>> {
+        let Some(slot) = self.ids.iter().position(|&id| id == cls) else { return Ok(None) };
+        let quiet = match self.quiet_probe.get() {
+            Some(quiet) => quiet,
+            None => {
+                let asked = self.asked.get() + 1;
+                self.asked.set(asked);
+                if asked < TRUST_AFTER {
+                    return Ok(None);
+                }
+                let quiet = quiet_probe()?;
+                self.quiet_probe.set(Some(quiet));
+                quiet
+            }
+        };
+        Ok(if quiet { self.atomic.get(slot).copied() } else { None })
     }
 
     fn remember(&mut self, cls: usize, atomic: bool) {
@@ -393,15 +419,6 @@ impl KnownClasses {
             *answer = atomic;
         }
         self.next = (self.next + 1) % KNOWN_CLASSES;
-    }
-
-    /// Whether answers may be kept: only while probing the set runs no code, so that
-    /// skipping a probe skips nothing user code could see. Asked once until forgotten.
-    fn may_remember(&mut self, quiet_probe: impl FnOnce() -> PyResult<bool>) -> PyResult<bool> {
-        match self.quiet_probe {
-            Some(quiet) => Ok(quiet),
-            None => Ok(*self.quiet_probe.insert(quiet_probe()?)),
-        }
     }
 
     fn forget(&mut self) {
