@@ -9,7 +9,7 @@ use rustpython_vm::object::Traverse;
 use rustpython_vm::{AsObject, Py, PyObject, PyObjectRef, PyResult, VirtualMachine};
 
 use super::class_info::ClassCache;
-use super::table_cache::{GlobalsCache, TableCache};
+use super::table_cache::TableCache;
 
 /// Names of the globals copy.py's `deepcopy` and its helpers read, interned once.
 #[derive(Debug)]
@@ -69,7 +69,6 @@ pub(super) struct CopyGlobals {
     atomic_answers: TableCache<bool>,
     copier_answers: TableCache<Option<PyObjectRef>>,
     reductor_answers: TableCache<Option<PyObjectRef>>,
-    loaded: GlobalsCache,
     /// The module dict's entry count when it was last seen to shadow none of
     /// [`BUILTINS_USED`] (`usize::MAX`: not yet, or it did).
     unshadowed_entries: AtomicUsize,
@@ -111,7 +110,6 @@ impl CopyGlobals {
             atomic_answers: TableCache::default(),
             copier_answers: TableCache::default(),
             reductor_answers: TableCache::default(),
-            loaded: GlobalsCache::default(),
             unshadowed_entries: AtomicUsize::new(usize::MAX),
         })
     }
@@ -168,16 +166,24 @@ impl CopyGlobals {
 
     /// The object a global name is bound to now.
     pub(super) fn current(&self, global: Global, vm: &VirtualMachine) -> PyResult {
+        self.current_with_origin(global, vm).map(|(value, _)| value)
+    }
+
+    fn name_of(&self, global: Global) -> &'static PyStrInterned {
         let names = &self.names;
-        let name = match global {
+        match global {
             Global::AtomicTypes => names.atomic_types,
             Global::DeepcopyDispatch => names.deepcopy_dispatch,
             Global::DispatchTable => names.dispatch_table,
             Global::Reconstruct => names.reconstruct,
             Global::KeepAlive => names.keep_alive,
             Global::Error => names.error,
-        };
-        self.loaded.value(&self.dict, global, || self.load(name, vm))
+        }
+    }
+
+    /// [`Self::current`], and whether the value came from the module's own dict.
+    fn current_with_origin(&self, global: Global, vm: &VirtualMachine) -> PyResult<(PyObjectRef, bool)> {
+        self.load(self.name_of(global), vm)
     }
 }
 
@@ -190,15 +196,6 @@ pub(super) enum Global {
     Reconstruct,
     KeepAlive,
     Error,
-}
-
-#[cfg_attr(not(feature = "vm-versions"), expect(dead_code, reason = "only the versions fork caches globals"))]
-impl Global {
-    pub(super) const COUNT: usize = 6;
-
-    pub(super) fn index(self) -> usize {
-        self as usize
-    }
 }
 
 /// The globals as copy.py's code sees them: each read at each use, as `LOAD_GLOBAL` reads
@@ -298,10 +295,13 @@ impl<'a> Bound<'a> {
 
     /// `cls in _atomic_types`.
     pub(super) fn is_atomic(&self, cls: &Py<PyType>, vm: &VirtualMachine) -> PyResult<bool> {
-        let atomic = self.get(Global::AtomicTypes, vm)?;
-        self.globals.atomic_answers.answer(&atomic, cls, vm, || match atomic.downcast_ref_if_exact::<PySet>(vm) {
-            Some(set) => set.contains(cls.as_object(), vm),
-            None => vm._contains(&atomic, cls.as_object()),
+        let (atomic, in_module) = self.globals.current_with_origin(Global::AtomicTypes, vm)?;
+        let module = &self.globals.dict;
+        self.globals.atomic_answers.answer(module, in_module, &atomic, cls, vm, || {
+            match atomic.downcast_ref_if_exact::<PySet>(vm) {
+                Some(set) => set.contains(cls.as_object(), vm),
+                None => vm._contains(&atomic, cls.as_object()),
+            }
         })
     }
 
@@ -321,14 +321,20 @@ impl<'a> Bound<'a> {
 
     /// `_deepcopy_dispatch.get(cls)`.
     pub(super) fn copier(&self, cls: &Py<PyType>, vm: &VirtualMachine) -> PyResult<Option<PyObjectRef>> {
-        let dispatch = self.get(Global::DeepcopyDispatch, vm)?;
-        self.globals.copier_answers.answer(&dispatch, cls, vm, || mapping_get(&dispatch, cls.as_object(), vm))
+        let (dispatch, in_module) = self.globals.current_with_origin(Global::DeepcopyDispatch, vm)?;
+        let module = &self.globals.dict;
+        self.globals
+            .copier_answers
+            .answer(module, in_module, &dispatch, cls, vm, || mapping_get(&dispatch, cls.as_object(), vm))
     }
 
     /// `dispatch_table.get(cls)` (copyreg's table, as copy.py imported it).
     pub(super) fn reductor(&self, cls: &Py<PyType>, vm: &VirtualMachine) -> PyResult<Option<PyObjectRef>> {
-        let table = self.get(Global::DispatchTable, vm)?;
-        self.globals.reductor_answers.answer(&table, cls, vm, || mapping_get(&table, cls.as_object(), vm))
+        let (table, in_module) = self.globals.current_with_origin(Global::DispatchTable, vm)?;
+        let module = &self.globals.dict;
+        self.globals
+            .reductor_answers
+            .answer(module, in_module, &table, cls, vm, || mapping_get(&table, cls.as_object(), vm))
     }
 
     /// `_reconstruct`, or `None` while it is still copy.py's own (the native one runs then).
