@@ -302,6 +302,8 @@ FEATURES = sorted(set(FEATURE_OF_ACTION.values()) | {
     "method-binding",   # copy.deepcopy stored on a class and called through an instance
     "exec-builtins",    # deepcopy called under exec with custom builtins
     "function-attrs",   # attributes of copy.deepcopy deleted
+    "liveness",         # a copier and a table removed after a copy: are they freed?
+    "again",            # a second copy after the first, with copy's state as the first left it
 })
 
 
@@ -459,6 +461,24 @@ class Program:
                      "NS = {'__builtins__': B, 'copy': copy, 'X': X}",
                      "exec('Y = copy.deepcopy(X)', NS)", "Y = NS['Y']"],
         }[call]
+        if self.on("again") and rng.random() < 0.3:
+            out += ["try:",
+                    "    log('again', signature(copy.deepcopy(X)))",
+                    "except Exception as e:",
+                    "    log('again raised', type(e).__name__)"]
+        if self.on("liveness") and rng.random() < 0.1:
+            # A set is weakly referenceable, a dict is not: the copier stands for dict tables.
+            out += ["def temporary_copier(x, memo):",
+                    "    return 'temporary'",
+                    "copy._deepcopy_dispatch[Flag] = temporary_copier",
+                    "old_atomic = copy._atomic_types",
+                    "copy._atomic_types = set(old_atomic)",
+                    "log('temporary', copy.deepcopy([FLAG, 1]))",
+                    "del copy._deepcopy_dispatch[Flag]",
+                    "copy._atomic_types, replaced = old_atomic, copy._atomic_types",
+                    "refs = [weakref.ref(temporary_copier), weakref.ref(replaced)]",
+                    "del temporary_copier, replaced",
+                    "log('alive', [r() is not None for r in refs])"]
         if self.on("function-attrs") and rng.random() < 0.05:
             attr = rng.choice(["__name__", "__qualname__", "__module__", "__doc__", "__defaults__"])
             out += ["try:",
@@ -547,7 +567,7 @@ def run(seed, without):
     code = PRELUDE + "\n" + source(seed, without)
     saved = Saved()
     limit = sys.getrecursionlimit()
-    namespace = {"__name__": "hostile_%d" % seed}
+    namespace = {"__name__": "hostile_%d" % seed, "signature": signature}
     try:
         exec(compile(code, "<hostile %d>" % seed, "exec"), namespace)
         result = signature(namespace["Y"])
@@ -587,7 +607,7 @@ def main(argv=None):
         print("\n".join(FEATURES))
         return
     if args.show is not None:
-        print(PRELUDE + "\n" + source(args.show, without) + "\nprint(LOG)\nprint(Y)")
+        print(PRELUDE + "\nsignature = repr\n" + source(args.show, without) + "\nprint(LOG)\nprint(Y)")
         return
     for seed in range(args.seed, args.seed + args.count):
         line = ADDRESS.sub("<addr>", run(seed, without))
