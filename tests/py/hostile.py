@@ -132,6 +132,14 @@ class Obj:
     def __init__(self, n, payload=None):
         self.n, self.payload = n, payload
 
+class Stated(Obj):
+    """An ordinary instance with a __setstate__ that shows the state's shape."""
+    def __setstate__(self, state):
+        log("Stated.setstate", type(state).__name__)
+        if isinstance(state, tuple):
+            state = state[0]
+        self.__dict__.update(state)
+
 class Keyed:
     """A dict key with a Python __hash__ and __eq__ that log and run an action."""
     def __init__(self, n, h, action):
@@ -273,7 +281,7 @@ ACTIONS = {
     "class_deepcopy": "Obj.__deepcopy__ = lambda self, memo: (log('Obj.dc now'), 'obj-hook')[1]",
     "class_reduce": "Obj.__reduce_ex__ = lambda self, p: (log('Obj.rex now'), (Obj, (self.n,)))[1]",
     "class_setstate": "Obj.__setstate__ = lambda self, s: (log('Obj.setstate now'), self.__dict__.update(s))",
-    "class_slotnames": "isinstance(Obj.__dict__.get('__slotnames__'), list) and Obj.__slotnames__.append('n')",
+    "class_slotnames": "isinstance(Stated.__dict__.get('__slotnames__'), list) and Stated.__slotnames__.append('n')",
     "class_flag_reduce": "Flag.__deepcopy__ = None",
     # free what the memo or a partial copy holds
     "gc": "import gc; gc.collect()",
@@ -335,7 +343,7 @@ class Program:
 
     def leaf(self, depth):
         rng = self.rng
-        kinds = ["int", "str", "flag", "hook", "red", "obj", "none"]
+        kinds = ["int", "str", "flag", "hook", "red", "obj", "stated", "none"]
         if self.on("metaclass"):
             kinds.append("metaed")
         kind = rng.choice(kinds)
@@ -369,7 +377,8 @@ class Program:
             self.lines.append("%s = Red(%d, %r, %r, %s)" % (name, n, self.new_action("r%d" % n), shape,
                                                              self.value(depth + 1)))
         else:
-            self.lines.append("%s = Obj(%d, %s)" % (name, n, self.value(depth + 1)))
+            cls = "Stated" if kind == "stated" else "Obj"
+            self.lines.append("%s = %s(%d, %s)" % (name, cls, n, self.value(depth + 1)))
         self.lines.append("OBJECTS.append(%s)" % name)
         return name
 
@@ -446,6 +455,10 @@ class Program:
         call = rng.choice(calls)
         if call == "memo-subclass":
             self.new_action("memo")
+        if rng.random() < 0.5:
+            # Copies before the one watched: what native learns about a class (per-class
+            # facts, the fork's table answers) is then already known when the hooks act.
+            out.append("WARM = [copy.deepcopy(Stated(0)), copy.deepcopy(Stated(0)), copy.deepcopy(Obj(0))]")
         out.append("ACTIONS.update(%r)" % {slot: ACTIONS[name] for slot, name in sorted(self.actions.items())})
         out.append("X = %s" % root)
         out += {

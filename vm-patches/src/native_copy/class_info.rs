@@ -116,8 +116,10 @@ impl ClassInfo {
     }
 }
 
-/// `__slotnames__` cached on the class itself as an empty list or None.
-fn has_no_slots(cls: &Py<PyType>, vm: &VirtualMachine) -> bool {
+/// `__slotnames__` cached on the class itself as an empty list or None. The list can be
+/// appended to in place, which no version tag shows: checked again on every object
+/// ([`super::default_reduce`]).
+pub(super) fn has_no_slots(cls: &Py<PyType>, vm: &VirtualMachine) -> bool {
     match cls.get_direct_attr(identifier!(vm, __slotnames__)) {
         Some(names) => {
             vm.is_none(&names) || names.downcast_ref::<PyList>().is_some_and(|list| list.borrow_vec().is_empty())

@@ -10,7 +10,7 @@
 use rustpython_vm::builtins::PyDict;
 use rustpython_vm::{AsObject, PyObjectRef, PyResult, VirtualMachine, identifier};
 
-use super::class_info::ClassInfo;
+use super::class_info::{ClassInfo, has_no_slots};
 use super::copy_globals::Originals;
 
 /// The reduce value's constructor argument and state, for `copyreg.__newobj__`.
@@ -25,7 +25,7 @@ pub(super) fn default_reduce(
     originals: &Originals,
     vm: &VirtualMachine,
 ) -> PyResult<Option<DefaultReduce>> {
-    if !(info.object_reduce_ex && info.default_reduce) || shadows_reduce_ex(x, vm)? {
+    if !(info.object_reduce_ex && info.default_reduce) || shadows_reduce_ex(x, vm)? || !has_no_slots(x.class(), vm) {
         return Ok(None);
     }
     // `object.__reduce_ex__` imports copyreg afresh each time: from sys.modules, which a
