@@ -155,8 +155,11 @@ fn reconstruct(
     memo.set(copier.globals.id_of(x, vm)?, y.clone(), vm)?;
     if let Some(state) = shape.state {
         let state = copier.deepcopy(&state, Some(memo))?;
-        // Known without a lookup when the class of `y` is that of `x` and has one.
-        let has_setstate = info.is_some_and(|info| info.has_setstate) && y.class().is(x.class());
+        // Known without a lookup when the class of `y` is that of `x` and has one, and no
+        // global shadows `hasattr` now (copying the state may have run a hook that did).
+        let has_setstate = info.is_some_and(|info| info.has_setstate)
+            && y.class().is(x.class())
+            && copier.globals.shadowing(Builtin::Hasattr, vm)?.is_none();
         set_state(&copier.globals, &y, state, has_setstate, vm)?;
     }
     Ok(y)
