@@ -389,8 +389,8 @@ fn bench_script_runs_on_a_real_fork() {
 
 /// Builds the `versions` fork (minutes): the native deepcopy, which there keeps per-class
 /// answers of copy.py's tables across calls, must still be observably the baseline (including
-/// tables changed between and during copies) and copy the differential test's graphs as the
-/// stock baseline does; every variant passes CPython's test_copy with either memo; trace and
+/// tables changed between and during copies, and the hostile programs) and copy the
+/// differential test's graphs as the stock baseline does; every variant passes CPython's test_copy with either memo; trace and
 /// profile work there as on stock.
 #[test]
 #[ignore = "builds a second RustPython (about 6 minutes on 2 cores): COPYLAB_FORK_TESTS=1 bash .ci/run"]
@@ -442,6 +442,13 @@ fn the_versions_fork_keeps_native_semantics() {
         stock,
         "differential test on fork:versions"
     );
+    // Hostile programs: the fork's per-table cache must keep no stale answer and hold nothing.
+    let hostile = || {
+        let mut fork = assert_cmd::Command::new(&binary);
+        fork.write_stdin("");
+        fork
+    };
+    crate::hostile::assert_native_is_the_baseline(hostile, 24_000, 1_000);
 }
 
 /// The CPython 3.14 test modules of what `fast`'s sets touch: lists and sort (listcount:

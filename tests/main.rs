@@ -8,6 +8,7 @@ mod conformance;
 mod copy_selection;
 mod differential;
 mod fork;
+mod hostile;
 mod inspect;
 mod memo_cam;
 mod native_variant;

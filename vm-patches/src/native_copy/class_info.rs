@@ -81,6 +81,10 @@ impl ClassCache {
 }
 
 impl ClassInfo {
+    /// Nothing known: every lookup is made as copy.py makes it.
+    pub(super) const UNKNOWN: Self =
+        Self { object_reduce_ex: false, reduce: ReduceKind::Other, default_reduce: false, has_setstate: false };
+
     fn of(cls: &Py<PyType>, vm: &VirtualMachine) -> Self {
         let object = vm.ctx.types.object_type;
         let inherited = |name: &'static PyStrInterned| match (cls.get_attr(name), object.get_attr(name)) {
@@ -112,8 +116,10 @@ impl ClassInfo {
     }
 }
 
-/// `__slotnames__` cached on the class itself as an empty list or None.
-fn has_no_slots(cls: &Py<PyType>, vm: &VirtualMachine) -> bool {
+/// `__slotnames__` cached on the class itself as an empty list or None. The list can be
+/// appended to in place, which no version tag shows: checked again on every object
+/// ([`super::default_reduce`]).
+pub(super) fn has_no_slots(cls: &Py<PyType>, vm: &VirtualMachine) -> bool {
     match cls.get_direct_attr(identifier!(vm, __slotnames__)) {
         Some(names) => {
             vm.is_none(&names) || names.downcast_ref::<PyList>().is_some_and(|list| list.borrow_vec().is_empty())

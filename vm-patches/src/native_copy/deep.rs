@@ -60,33 +60,40 @@ impl<'a> DeepCopier<'a> {
     /// `deepcopy(x, memo)` (with `memo=None`: `deepcopy(x)`).
     pub(super) fn deepcopy(&self, x: &PyObjectRef, memo: Option<&Memo>) -> PyResult {
         let vm = self.vm;
+        if !self.globals.builtins_unshadowed(vm)? {
+            // copy.py would call the shadowing global: its own code copies this object.
+            let memo = memo.map_or_else(|| Ok(vm.ctx.none()), |memo| memo.object(vm))?;
+            return self.globals.originals().deepcopy.call((x.clone(), memo), vm);
+        }
         if self.globals.is_atomic(x.class(), vm)? {
             return Ok(x.clone());
         }
         match memo {
             Some(memo) => self.deepcopy_not_atomic(x, memo),
-            None => self.copy_into_memo(x, &Memo::fresh()),
+            None => self.copy_into_memo(x, self.globals.id_of(x, vm)?, &Memo::fresh()),
         }
     }
 
     /// deepcopy's memo lookup, then its copy: `x` is known not to be atomic.
     fn deepcopy_not_atomic(&self, x: &PyObjectRef, memo: &Memo) -> PyResult {
-        match memo.get(x.get_id(), self.vm)? {
+        // `d = id(x)`: the probe of `_atomic_types` before it may have run code.
+        let d = self.globals.id_of(x, self.vm)?;
+        match memo.get(d, self.vm)? {
             Some(y) => Ok(y),
-            None => self.copy_into_memo(x, memo),
+            None => self.copy_into_memo(x, d, memo),
         }
     }
 
-    /// deepcopy from `copier = _deepcopy_dispatch.get(cls)` to `return y`: `x` is not in the
-    /// memo.
-    fn copy_into_memo(&self, x: &PyObjectRef, memo: &Memo) -> PyResult {
+    /// deepcopy from `copier = _deepcopy_dispatch.get(cls)` to `return y`: `x`, whose id
+    /// copy.py holds as `d`, is not in the memo.
+    fn copy_into_memo(&self, x: &PyObjectRef, d: usize, memo: &Memo) -> PyResult {
         let vm = self.vm;
         let _level = Level::enter(vm)?;
         vm.with_recursion(RECURSION_WHERE, || {
             let y = self.dispatch(x, memo)?;
             // If is its own copy, don't memoize.
             if !y.is(x) {
-                memo.set(x.get_id(), y.clone(), vm)?;
+                memo.set(d, y.clone(), vm)?;
                 self.keep_alive(x, memo)?;
             }
             Ok(y)
@@ -95,10 +102,17 @@ impl<'a> DeepCopier<'a> {
 
     /// `deepcopy(item, memo)` for an item of a container being copied natively, with the
     /// `_atomic_types` answers of the items before it (see [`KnownClasses`]).
-    fn deepcopy_item(&self, item: &PyObjectRef, memo: &Memo, known: &mut KnownClasses) -> PyResult {
+    /// Also says whether code may have run (the item was not copied by
+    /// [`Self::copy_without_code`] alone).
+    fn deepcopy_item(
+        &self,
+        item: &PyObjectRef,
+        memo: &Memo,
+        known: &mut KnownClasses,
+    ) -> PyResult<(PyObjectRef, bool)> {
         match self.copy_without_code(item, memo, known)? {
-            Quick::Copied(y) => Ok(y),
-            rest => self.copy_rest(item, memo, known, rest),
+            Quick::Copied(y) => Ok((y, false)),
+            rest => self.copy_rest(item, memo, known, rest).map(|y| (y, true)),
         }
     }
 
@@ -107,28 +121,36 @@ impl<'a> DeepCopier<'a> {
     /// Python mapping, the memo lookup.
     fn copy_without_code(&self, item: &PyObjectRef, memo: &Memo, known: &mut KnownClasses) -> PyResult<Quick> {
         let vm = self.vm;
+        if !self.globals.builtins_unshadowed(vm)? {
+            return Ok(Quick::Unasked);
+        }
         let cls = item.class();
         let cls_id = cls.as_object().get_id();
-        let atomic = match known.atomic(cls_id) {
-            Some(atomic) => atomic,
+        let quiet_probe = || self.globals.atomic_set_runs_no_code(vm);
+        let (atomic, asked) = match known.atomic(cls_id, quiet_probe)? {
+            Some(atomic) => (atomic, false),
             // Another metaclass may hash the class in Python.
             None if !cls.class().is(vm.ctx.types.type_type) => return Ok(Quick::Unasked),
-            None => {
-                let atomic = self.globals.is_atomic(cls, vm)?;
-                known.remember(cls_id, atomic);
-                atomic
+            None => (self.globals.is_atomic(cls, vm)?, true),
+        };
+        let quick = if atomic {
+            Quick::Copied(item.clone())
+        } else if !memo.lookups_run_no_code() {
+            return Ok(Quick::NotAtomic);
+        } else {
+            // A probe of a set subclass may have run code that shadowed `id`.
+            let d = self.globals.id_of(item, vm)?;
+            match memo.get(d, vm)? {
+                Some(y) => Quick::Copied(y),
+                None => return Ok(Quick::NotInMemo(d)),
             }
         };
-        if atomic {
-            return Ok(Quick::Copied(item.clone()));
+        // Kept for the next items copied without code (any other answer is forgotten when
+        // code runs).
+        if asked {
+            known.remember(cls_id, atomic);
         }
-        if !memo.lookups_run_no_code() {
-            return Ok(Quick::NotAtomic);
-        }
-        Ok(match memo.get(item.get_id(), vm)? {
-            Some(y) => Quick::Copied(y),
-            None => Quick::NotInMemo,
-        })
+        Ok(quick)
     }
 
     /// The rest of `deepcopy(item, memo)` after [`Self::copy_without_code`], which may run
@@ -138,7 +160,7 @@ impl<'a> DeepCopier<'a> {
         known.forget();
         match done {
             Quick::Copied(y) => Ok(y),
-            Quick::NotInMemo => self.copy_into_memo(item, memo),
+            Quick::NotInMemo(d) => self.copy_into_memo(item, d, memo),
             Quick::NotAtomic => self.deepcopy_not_atomic(item, memo),
             Quick::Unasked => self.deepcopy(item, Some(memo)),
         }
@@ -167,12 +189,10 @@ impl<'a> DeepCopier<'a> {
             }
             return copier.call((x.clone(), memo.object(vm)?), vm);
         }
-        if cls.fast_issubclass(vm.ctx.types.type_type) {
+        if self.globals.is_metaclass(cls, vm)? {
             return Ok(x.clone()); // atomic copy
         }
-        if let Some(copier) = vm.get_attribute_opt(x, identifier!(vm, __deepcopy__))?
-            && !vm.is_none(&copier)
-        {
+        if let Some(copier) = self.globals.getattr_or_none(x, identifier!(vm, __deepcopy__), vm)? {
             return copier.call((memo.object(vm)?,), vm);
         }
         reduce::copy_by_reduction(self, x, memo)
@@ -185,7 +205,7 @@ impl<'a> DeepCopier<'a> {
         // still change length under the loop; the capacity is only a guess then).
         let length = x.borrow_vec().len();
         let y = vm.ctx.new_list(Vec::with_capacity(length));
-        memo.set(x.as_object().get_id(), y.clone().into(), vm)?;
+        memo.set(self.globals.id_of(x.as_object(), vm)?, y.clone().into(), vm)?;
         // Copies made without running any code wait here and go into `y` in one write:
         // each write of a list counts a mutation with an atomic add, which cost a third of
         // deepcopy_memo's time when paid per item. Nothing can see `y` while they wait; they
@@ -243,7 +263,9 @@ impl<'a> DeepCopier<'a> {
         let skip_repeats = memo.lookups_are_unobserved();
         let mut last_hit: Option<(usize, PyObjectRef)> = None;
         for (done, item) in items.iter().enumerate() {
-            let copied = match known.atomic(item.class().as_object().get_id()) {
+            let copied = match known
+                .atomic(item.class().as_object().get_id(), || self.globals.atomic_set_runs_no_code(self.vm))?
+            {
                 Some(true) => item.clone(),
                 Some(false) if native_memo => {
                     let id = item.get_id();
@@ -268,11 +290,11 @@ impl<'a> DeepCopier<'a> {
         let mut copied = Vec::with_capacity(tuple.len());
         let mut known = KnownClasses::default();
         for item in tuple.as_slice() {
-            copied.push(self.deepcopy_item(item, memo, &mut known)?);
+            copied.push(self.deepcopy_item(item, memo, &mut known)?.0);
         }
         // We're not going to put the tuple in the memo, but it's still important we
         // check for it, in case the tuple contains recursive mutable structures.
-        if let Some(y) = memo.subscript(x.get_id(), vm)? {
+        if let Some(y) = memo.subscript(self.globals.id_of(x, vm)?, vm)? {
             return Ok(y);
         }
         let unchanged = tuple.as_slice().iter().zip(&copied).all(|(k, j)| k.is(j));
@@ -283,35 +305,44 @@ impl<'a> DeepCopier<'a> {
     fn copy_dict(&self, x: &rustpython_vm::Py<PyDict>, memo: &Memo) -> PyResult {
         let vm = self.vm;
         let y = vm.ctx.new_dict();
-        memo.set(x.as_object().get_id(), y.clone().into(), vm)?;
+        memo.set(self.globals.id_of(x.as_object(), vm)?, y.clone().into(), vm)?;
         // `x.items()` iterated: a dict that changes size under it raises, as the view does.
         let size = x.size();
         let mut position = 0;
         let mut known = KnownClasses::default();
-        // Whether every key stored so far hashes and compares natively: then storing the next
-        // one runs no Python code (no `__hash__`, no `__eq__` against a colliding key).
-        let mut plain_keys = true;
+        // Whether storing the next key can run no Python code: every key stored so far hashes
+        // and compares natively, no code has run that could have put another key in `y` (it
+        // is in the memo), and no store has replaced (and so freed) a value.
+        let mut quiet = true;
         loop {
             if x.size() != size {
                 return Err(vm.new_runtime_error("dictionary changed size during iteration"));
             }
             let Some((next, key, value)) = x.next_entry(position) else { break };
             position = next;
-            let value = self.deepcopy_item(&value, memo, &mut known)?;
-            let key = self.deepcopy_item(&key, memo, &mut known)?;
-            plain_keys = plain_keys && hashes_natively(&key, vm);
+            let (value, value_ran_code) = self.deepcopy_item(&value, memo, &mut known)?;
+            let (key, key_ran_code) = self.deepcopy_item(&key, memo, &mut known)?;
+            quiet = quiet && !value_ran_code && !key_ran_code && hashes_natively(&key, vm);
+            let before = y.__len__();
             y.set_item(&*key, value, vm)?;
-            if !plain_keys {
+            quiet = quiet && y.__len__() > before;
+            if !quiet {
                 known.forget();
             }
         }
         Ok(y.into())
     }
 
-    /// `_keep_alive(x, memo)`, the user's replacement if copy._keep_alive was rebound.
+    /// `_keep_alive(x, memo)`: the user's replacement if copy._keep_alive was rebound, copy.py's
+    /// own if a module global shadows a builtin it calls (`id`, `KeyError`).
     pub(super) fn keep_alive(&self, x: &PyObjectRef, memo: &Memo) -> PyResult<()> {
         let vm = self.vm;
-        match self.globals.replaced_keep_alive(vm)? {
+        let python = match self.globals.replaced_keep_alive(vm)? {
+            Some(keep_alive) => Some(keep_alive),
+            None if !self.globals.builtins_unshadowed(vm)? => Some(self.globals.originals().keep_alive.clone()),
+            None => None,
+        };
+        match python {
             Some(keep_alive) => keep_alive.call((x.clone(), memo.object(vm)?), vm).map(drop),
             None => memo.keep_alive(x.clone(), vm),
         }
@@ -322,8 +353,8 @@ impl<'a> DeepCopier<'a> {
 enum Quick {
     /// The item's copy: the item itself (atomic) or what the memo held.
     Copied(PyObjectRef),
-    /// Not atomic and not in the memo.
-    NotInMemo,
+    /// Not atomic and not in the memo under its id, `d`.
+    NotInMemo(usize),
     /// Not atomic; the memo, a Python mapping, was not asked.
     NotAtomic,
     /// Not asked whether atomic (its metaclass's `__hash__` may be Python).
@@ -335,9 +366,10 @@ enum Quick {
 /// that [`DeepCopier::copy_without_code`] answered (atomic, or found in a native memo) nothing
 /// runs: no call, no allocation that could start the collector, nothing freed; so the set
 /// cannot have changed. Any other step (copying an item, a memo that is a Python mapping,
-/// storing a key with a Python `__hash__`) forgets them. In `[1] * 100` the set is probed once,
-/// not 100 times. One gap is left: a foreign object in `_atomic_types` whose hash equals a
-/// class's gets its `__eq__` called by the probe, once per run here rather than once per item.
+/// storing a key with a Python `__hash__`, a store that replaces a value) forgets them. In
+/// `[1] * 100` the set is probed once, not 100 times. Nothing is kept unless `_atomic_types` is
+/// an exact set of classes whose metaclass is `type` (a subclass's `__contains__`, or an entry
+/// with a Python `__eq__` that a probe meets, is code that would run at every probe).
 #[derive(Debug, Default)]
 struct KnownClasses {
     /// Class ids, 0 for an empty slot (no object lives at address 0).
@@ -345,15 +377,40 @@ struct KnownClasses {
     atomic: [bool; KNOWN_CLASSES],
     /// The slot the next answer replaces.
     next: usize,
+    /// Whether a probe of `_atomic_types` runs no code, once asked since the last forget.
+    quiet_probe: std::cell::Cell<Option<bool>>,
+    /// Kept answers asked for before `quiet_probe` was.
+    asked: std::cell::Cell<usize>,
 }
 
 /// A container's items are mostly of one to three classes.
 const KNOWN_CLASSES: usize = 4;
 
+/// Kept answers are used from the one asked for this many times on (within a stretch without
+/// code): a scan of `_atomic_types` costs about as much as this many probes.
+const TRUST_AFTER: usize = 4;
+
 impl KnownClasses {
-    fn atomic(&self, cls: usize) -> Option<bool> {
-        let slot = self.ids.iter().position(|&id| id == cls)?;
-        self.atomic.get(slot).copied()
+    /// The kept answer for `cls`, if any and if asking again would run no code: checked with
+    /// `quiet_probe` (a scan of the set) once answers have been asked for [`TRUST_AFTER`]
+    /// times, so that skipping a probe skips nothing user code could see. Before that every
+    /// item is probed as copy.py probes it: a short container never pays for the scan.
+    fn atomic(&self, cls: usize, quiet_probe: impl FnOnce() -> PyResult<bool>) -> PyResult<Option<bool>> {
+        let Some(slot) = self.ids.iter().position(|&id| id == cls) else { return Ok(None) };
+        let quiet = match self.quiet_probe.get() {
+            Some(quiet) => quiet,
+            None => {
+                let asked = self.asked.get() + 1;
+                self.asked.set(asked);
+                if asked < TRUST_AFTER {
+                    return Ok(None);
+                }
+                let quiet = quiet_probe()?;
+                self.quiet_probe.set(Some(quiet));
+                quiet
+            }
+        };
+        Ok(if quiet { self.atomic.get(slot).copied() } else { None })
     }
 
     fn remember(&mut self, cls: usize, atomic: bool) {

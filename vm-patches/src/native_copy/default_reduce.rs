@@ -7,9 +7,10 @@
 //! Anything else gets `None`, and the caller calls `__reduce_ex__(4)` as copy.py does
 //! (which also caches `__slotnames__`, so the next instance of the class qualifies).
 
+use rustpython_vm::builtins::PyDict;
 use rustpython_vm::{AsObject, PyObjectRef, PyResult, VirtualMachine, identifier};
 
-use super::class_info::ClassInfo;
+use super::class_info::{ClassInfo, has_no_slots};
 use super::copy_globals::Originals;
 
 /// The reduce value's constructor argument and state, for `copyreg.__newobj__`.
@@ -24,7 +25,14 @@ pub(super) fn default_reduce(
     originals: &Originals,
     vm: &VirtualMachine,
 ) -> PyResult<Option<DefaultReduce>> {
-    if !(info.object_reduce_ex && info.default_reduce) || shadows_reduce_ex(x, vm)? {
+    if !(info.object_reduce_ex && info.default_reduce) || shadows_reduce_ex(x, vm)? || !has_no_slots(x.class(), vm) {
+        return Ok(None);
+    }
+    // `object.__reduce_ex__` imports copyreg afresh each time: from sys.modules, which a
+    // program may have given another module.
+    let modules = vm.sys_module.get_attr("modules", vm)?;
+    let copyreg = modules.downcast_ref_if_exact::<PyDict>(vm).map(|modules| modules.get_item_opt("copyreg", vm));
+    if !matches!(copyreg, Some(Ok(Some(ref copyreg))) if copyreg.is(&originals.copyreg)) {
         return Ok(None);
     }
     let newobj = originals.copyreg.get_attr(originals.newobj_name, vm)?;

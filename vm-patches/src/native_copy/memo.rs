@@ -31,7 +31,8 @@ enum State {
     Dict(PyRef<PyDict>),
     /// `--memo cam`'s memo: its device context is driven directly (see cam.rs).
     Cam(PyRef<CamMemo>),
-    Other(PyObjectRef),
+    /// Any other mapping, and the `_nil` copy.py's `memo.get(d, _nil)` would pass it.
+    Other(PyObjectRef, PyObjectRef),
 }
 
 /// What a fresh memo holds while no Python code has seen it.
@@ -128,16 +129,24 @@ impl NativeMemo {
 }
 
 impl Memo {
-    /// A caller's memo.
-    pub(super) fn given(memo: PyObjectRef, vm: &VirtualMachine) -> Self {
+    /// A caller's memo; `nil` gives the `_nil` a mapping's `get` is passed (`None`: copy.py's
+    /// `deepcopy` no longer has one, and this returns `None` for the caller to run it).
+    pub(super) fn given(
+        memo: PyObjectRef,
+        nil: impl FnOnce() -> PyResult<Option<PyObjectRef>>,
+        vm: &VirtualMachine,
+    ) -> PyResult<Option<Self>> {
         let state = match memo.downcast_exact::<PyDict>(vm) {
             Ok(dict) => State::Dict(dict.into_pyref()),
             Err(other) => match other.downcast_exact::<CamMemo>(vm) {
                 Ok(cam) => State::Cam(cam.into_pyref()),
-                Err(other) => State::Other(other),
+                Err(other) => match nil()? {
+                    Some(nil) => State::Other(other, nil),
+                    None => return Ok(None),
+                },
             },
         };
-        Self { state: RefCell::new(state) }
+        Ok(Some(Self { state: RefCell::new(state) }))
     }
 
     /// The memo `deepcopy(x)` creates (`memo = {}`).
@@ -153,23 +162,22 @@ impl Memo {
         let dict = match &mut *state {
             State::Dict(dict) => return Ok(dict.clone().into()),
             State::Cam(cam) => return Ok(cam.clone().into()),
-            State::Other(other) => return Ok(other.clone()),
+            State::Other(other, _) => return Ok(other.clone()),
             State::Native(native) => std::mem::take(native).into_dict(vm)?,
         };
         *state = State::Dict(dict.clone());
         Ok(dict.into())
     }
 
-    /// `memo.get(id, _nil)`, `None` for the sentinel.
+    /// `memo.get(id, _nil)`, `None` for `_nil`.
     pub(super) fn get(&self, id: usize, vm: &VirtualMachine) -> PyResult<Option<PyObjectRef>> {
-        let other = match &*self.borrow(vm)? {
+        let (other, nil) = match &*self.borrow(vm)? {
             State::Native(native) => return Ok(native.get(id)),
             State::Dict(dict) => return dict.get_item_opt(&id, vm),
             // A device lookup runs no Python code and drops nothing.
             State::Cam(cam) => return cam::lookup(cam, id, vm),
-            State::Other(other) => other.clone(),
+            State::Other(other, nil) => (other.clone(), nil.clone()),
         };
-        let nil = sentinel(vm);
         let found = vm.call_method(&other, "get", (vm.ctx.new_int(id), nil.clone()))?;
         Ok((!found.is(&nil)).then_some(found))
     }
@@ -195,7 +203,7 @@ impl Memo {
             State::Dict(dict) => return dict.get_item_opt(&id, vm),
             // A device lookup runs no Python code and drops nothing.
             State::Cam(cam) => return cam::lookup(cam, id, vm),
-            State::Other(other) => other.clone(),
+            State::Other(other, _) => other.clone(),
         };
         absent_on_key_error(other.get_item(&id, vm), vm)
     }
@@ -206,7 +214,7 @@ impl Memo {
             State::Native(_) => None,
             State::Dict(dict) => Some(dict.clone().into()),
             State::Cam(cam) => Some(cam.clone().into()),
-            State::Other(other) => Some(other.clone()),
+            State::Other(other, _) => Some(other.clone()),
         };
         match target {
             Some(target) => match target.downcast_ref::<CamMemo>() {
@@ -216,7 +224,7 @@ impl Memo {
             None => {
                 let overwritten = match &mut *self.borrow_mut(vm)? {
                     State::Native(native) => native.set(id, value),
-                    State::Dict(_) | State::Cam(_) | State::Other(_) => None,
+                    State::Dict(_) | State::Cam(_) | State::Other(..) => None,
                 };
                 // Dropped (running any __del__) after the borrow has ended.
                 drop(overwritten);
@@ -235,7 +243,7 @@ impl Memo {
             }
             State::Dict(dict) => dict.clone().into(),
             State::Cam(cam) => cam.clone().into(),
-            State::Other(other) => other.clone(),
+            State::Other(other, _) => other.clone(),
         };
         let key = memo.get_id();
         let appended = match self.subscript(key, vm)? {
@@ -273,12 +281,6 @@ fn absent_on_key_error(result: PyResult, vm: &VirtualMachine) -> PyResult<Option
         Err(exc) if exc.fast_isinstance(vm.ctx.exceptions.key_error) => Ok(None),
         Err(exc) => Err(exc),
     }
-}
-
-/// A private default for `memo.get(d, _nil)`: a fresh list, as `_nil=[]` is, so no value a
-/// mapping returns can be mistaken for it.
-fn sentinel(vm: &VirtualMachine) -> PyObjectRef {
-    vm.ctx.new_list(Vec::new()).into()
 }
 
 #[cfg(test)]

@@ -20,20 +20,23 @@ mod memo;
 mod reduce;
 mod table_cache;
 
+use rustpython_vm::builtins::PyBoundMethod;
 use rustpython_vm::builtins::{PyDictRef, PyTypeRef};
 use rustpython_vm::class::PyClassImpl;
-use rustpython_vm::function::FuncArgs;
-use rustpython_vm::types::{Callable, Representable};
+use rustpython_vm::function::{FuncArgs, PySetterValue};
+use rustpython_vm::types::{Callable, GetDescriptor, Representable};
 use rustpython_vm::{AsObject, Py, PyObject, PyObjectRef, PyPayload, PyResult, VirtualMachine, pyclass};
 
 use copy_globals::CopyGlobals;
 use deep::DeepCopier;
 use memo::Memo;
 
-/// The instances carry an attribute dict, as Python functions do: `build` fills it the way
-/// `functools.update_wrapper` would, so code that inspects `copy.deepcopy` (its name, module,
-/// docstring, `inspect.signature` through `__wrapped__`, pickle by reference) sees copy.py's
-/// function, while calls go straight to the `Callable` slot with no attribute lookup.
+/// The instances carry an attribute dict, as Python functions do, holding `__wrapped__` (the
+/// Python function, as `functools.update_wrapper` would set it); the Python function's own
+/// attributes (name, qualname, module, docstring, defaults) are read, set and deleted on it,
+/// with its rules. So code that inspects `copy.deepcopy` (its name, module, docstring,
+/// `inspect.signature` through `__wrapped__`, pickle by reference) sees copy.py's function,
+/// while calls go straight to the `Callable` slot with no attribute lookup.
 #[pyclass(module = "_copylab", name = "native_deepcopy")]
 #[derive(Debug, PyPayload)]
 pub(crate) struct NativeDeepcopy {
@@ -42,24 +45,16 @@ pub(crate) struct NativeDeepcopy {
     globals: CopyGlobals,
 }
 
-/// The attributes `functools.update_wrapper` copies from the wrapped function (its
-/// `WRAPPER_ASSIGNMENTS` less the annotation and type-parameter ones, which copy.py's
-/// `deepcopy` does not have).
-const IDENTITY: [&str; 4] = ["__module__", "__name__", "__qualname__", "__doc__"];
-
 /// Builds the native deepcopy for a copy module whose globals are `globals`, standing in for
 /// `fallback` under its identity.
 pub(crate) fn build(fallback: PyObjectRef, globals: PyDictRef, vm: &VirtualMachine) -> PyResult {
-    let globals = CopyGlobals::capture(globals, vm)?;
+    let globals = CopyGlobals::capture(globals, fallback.clone(), vm)?;
     let class: PyTypeRef = NativeDeepcopy::make_static_type();
     // The frame calls through this slot when the class has one, with the arguments it already
     // holds; without it every call first converts them to `FuncArgs` (the slot's type alias is
     // crate-private in rustpython-vm, the field and the fn-pointer type are public).
     class.slots.vectorcall.store(Some(NativeDeepcopy::vectorcall));
     let native: PyObjectRef = NativeDeepcopy { fallback: fallback.clone(), globals }.into_ref(&vm.ctx).into();
-    for name in IDENTITY {
-        native.set_attr(name, fallback.get_attr(name, vm)?, vm)?;
-    }
     // What `inspect.signature` follows to read `(x, memo=None, _nil=[])`.
     native.set_attr("__wrapped__", fallback, vm)?;
     Ok(native)
@@ -86,9 +81,34 @@ impl NativeDeepcopy {
     }
 
     /// `deepcopy(x, memo)`, with `memo` as the caller passed it (`None` if it passed none).
+    /// Where copy.py's names would resolve to something else than what the native code
+    /// stands for (see [`CopyGlobals::names_resolve_as_built`]), copy.py's own function runs.
     fn copy(&self, x: &PyObjectRef, memo: Option<&PyObjectRef>, vm: &VirtualMachine) -> PyResult {
-        let memo = memo.filter(|memo| !vm.is_none(memo)).map(|memo| Memo::given(memo.clone(), vm));
+        if !self.globals.names_resolve_as_built(vm)? {
+            let args: Vec<PyObjectRef> = std::iter::once(x.clone()).chain(memo.cloned()).collect();
+            return self.fallback.call(FuncArgs::from(args), vm);
+        }
+        let memo = match memo.filter(|memo| !vm.is_none(memo)) {
+            Some(memo) => match Memo::given(memo.clone(), || self.nil(vm), vm)? {
+                Some(memo) => Some(memo),
+                None => return self.fallback.call((x.clone(), memo.clone()), vm),
+            },
+            None => None,
+        };
         DeepCopier::new(&self.globals, vm).deepcopy(x, memo.as_ref())
+    }
+
+    /// `_nil`, the default copy.py's `deepcopy` passes to a caller's `memo.get`: the last of
+    /// the Python function's `__defaults__` as they are now (`None` if they no longer have
+    /// that shape; the Python function then runs and binds what it has).
+    fn nil(&self, vm: &VirtualMachine) -> PyResult<Option<PyObjectRef>> {
+        let defaults = self.fallback.get_attr("__defaults__", vm)?;
+        Ok(defaults.downcast_ref_if_exact::<rustpython_vm::builtins::PyTuple>(vm).and_then(|defaults| {
+            match defaults.as_slice() {
+                [_, nil] => Some(nil.clone()),
+                _ => None,
+            }
+        }))
     }
 
     /// `(x, memo)` when the call is `deepcopy(x)`, `deepcopy(x, memo)` or
@@ -109,7 +129,7 @@ impl NativeDeepcopy {
     }
 }
 
-#[pyclass(with(Callable, Representable), flags(HAS_DICT, HAS_WEAKREF))]
+#[pyclass(with(Callable, GetDescriptor, Representable), flags(HAS_DICT, HAS_WEAKREF))]
 impl NativeDeepcopy {
     /// Pickled by reference, as the Python function is: a string tells pickle to save the
     /// global `__module__.__qualname__` (which it checks is this very object), and tells
@@ -117,6 +137,67 @@ impl NativeDeepcopy {
     #[pymethod]
     fn __reduce__(zelf: &Py<Self>, vm: &VirtualMachine) -> PyResult {
         zelf.as_object().get_attr("__qualname__", vm)
+    }
+
+    #[pygetset]
+    fn __name__(zelf: &Py<Self>, vm: &VirtualMachine) -> PyResult {
+        zelf.fallback.get_attr("__name__", vm)
+    }
+
+    #[pygetset(setter)]
+    fn set___name__(zelf: &Py<Self>, value: PySetterValue, vm: &VirtualMachine) -> PyResult<()> {
+        zelf.set_on_fallback("__name__", value, vm)
+    }
+
+    #[pygetset]
+    fn __qualname__(zelf: &Py<Self>, vm: &VirtualMachine) -> PyResult {
+        zelf.fallback.get_attr("__qualname__", vm)
+    }
+
+    #[pygetset(setter)]
+    fn set___qualname__(zelf: &Py<Self>, value: PySetterValue, vm: &VirtualMachine) -> PyResult<()> {
+        zelf.set_on_fallback("__qualname__", value, vm)
+    }
+
+    #[pygetset]
+    fn __module__(zelf: &Py<Self>, vm: &VirtualMachine) -> PyResult {
+        zelf.fallback.get_attr("__module__", vm)
+    }
+
+    #[pygetset(setter)]
+    fn set___module__(zelf: &Py<Self>, value: PySetterValue, vm: &VirtualMachine) -> PyResult<()> {
+        zelf.set_on_fallback("__module__", value, vm)
+    }
+
+    #[pygetset]
+    fn __doc__(zelf: &Py<Self>, vm: &VirtualMachine) -> PyResult {
+        zelf.fallback.get_attr("__doc__", vm)
+    }
+
+    #[pygetset(setter)]
+    fn set___doc__(zelf: &Py<Self>, value: PySetterValue, vm: &VirtualMachine) -> PyResult<()> {
+        zelf.set_on_fallback("__doc__", value, vm)
+    }
+
+    /// The Python function's: its last item is the `_nil` a caller's memo is passed.
+    #[pygetset]
+    fn __defaults__(zelf: &Py<Self>, vm: &VirtualMachine) -> PyResult {
+        zelf.fallback.get_attr("__defaults__", vm)
+    }
+
+    #[pygetset(setter)]
+    fn set___defaults__(zelf: &Py<Self>, value: PySetterValue, vm: &VirtualMachine) -> PyResult<()> {
+        zelf.set_on_fallback("__defaults__", value, vm)
+    }
+}
+
+impl NativeDeepcopy {
+    /// `setattr` or `delattr` on the Python function, which checks the value as it does.
+    fn set_on_fallback(&self, name: &'static str, value: PySetterValue, vm: &VirtualMachine) -> PyResult<()> {
+        match value {
+            PySetterValue::Assign(value) => self.fallback.set_attr(name, value, vm),
+            PySetterValue::Delete => self.fallback.del_attr(name, vm),
+        }
     }
 }
 
@@ -128,6 +209,21 @@ impl Callable for NativeDeepcopy {
             return zelf.fallback.call(args, vm);
         };
         zelf.copy(&x, memo.as_ref(), vm)
+    }
+}
+
+/// Binds as a method when stored on a class and read through an instance, as copy.py's
+/// Python function does (`class C: dc = copy.deepcopy`, then `C().dc(memo)` copies the
+/// instance). Reading `copy.deepcopy` from the module involves no descriptor, so calls pay
+/// nothing for this.
+impl GetDescriptor for NativeDeepcopy {
+    fn descr_get(zelf: &PyObject, obj: Option<&PyObject>, cls: Option<&PyObject>, vm: &VirtualMachine) -> PyResult {
+        let (_zelf, obj) = Self::_unwrap(zelf, obj, vm)?;
+        Ok(if vm.is_none(obj) && !Self::_cls_is(&cls, obj.class()) {
+            zelf.to_owned()
+        } else {
+            PyBoundMethod::new(obj.to_owned(), zelf.to_owned()).into_ref(&vm.ctx).into()
+        })
     }
 }
 

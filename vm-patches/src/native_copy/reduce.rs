@@ -4,10 +4,13 @@
 //! `_reconstruct(x, memo, *rv)`, which then raises or does exactly what it always did.
 
 use rustpython_vm::builtins::{PyBaseExceptionRef, PyDict, PyTuple};
+use rustpython_vm::convert::TryFromObject;
+use rustpython_vm::exceptions::ExceptionCtor;
 use rustpython_vm::function::FuncArgs;
 use rustpython_vm::{AsObject, PyObjectRef, PyResult, VirtualMachine, identifier};
 
 use super::class_info::{ClassInfo, ReduceKind};
+use super::copy_globals::{Bound, Builtin};
 use super::deep::DeepCopier;
 use super::default_reduce::{default_reduce, shadows_reduce_ex};
 use super::memo::Memo;
@@ -20,6 +23,15 @@ pub(super) fn copy_by_reduction(copier: &DeepCopier<'_>, x: &PyObjectRef, memo: 
         Some(reductor) if reductor.clone().is_true(vm)? => (reductor.call((x.clone(),), vm)?, None),
         _ => {
             let info = copier.globals.classes().info(cls, vm);
+            // What the class says about getattr's and hasattr's answers is not what a global
+            // shadowing them would answer.
+            let info = if copier.globals.shadowing(Builtin::Getattr, vm)?.is_some()
+                || copier.globals.shadowing(Builtin::Hasattr, vm)?.is_some()
+            {
+                ClassInfo::UNKNOWN
+            } else {
+                info
+            };
             if let Some(default) = default_reduce(x, info, copier.globals.originals(), vm)?
                 && copier.globals.replaced_reconstruct(vm)?.is_none()
             {
@@ -30,12 +42,10 @@ pub(super) fn copy_by_reduction(copier: &DeepCopier<'_>, x: &PyObjectRef, memo: 
             let rv = if info.object_reduce_ex && info.reduce == ReduceKind::Function && !shadows_reduce_ex(x, vm)? {
                 // `x.__reduce_ex__(4)` is object's, which returns `x.__reduce__()`.
                 vm.call_method(x, identifier!(vm, __reduce__).as_str(), ())?
-            } else if let Some(reductor) = vm.get_attribute_opt(x, identifier!(vm, __reduce_ex__))?
-                && !vm.is_none(&reductor)
-            {
+            } else if let Some(reductor) = copier.globals.getattr_or_none(x, identifier!(vm, __reduce_ex__), vm)? {
                 reductor.call((4,), vm)?
             } else {
-                match vm.get_attribute_opt(x, identifier!(vm, __reduce__))? {
+                match copier.globals.getattr_or_none(x, identifier!(vm, __reduce__), vm)? {
                     Some(reductor) if reductor.clone().is_true(vm)? => reductor.call((), vm)?,
                     _ => return Err(uncopyable(copier, x, vm)?),
                 }
@@ -44,7 +54,13 @@ pub(super) fn copy_by_reduction(copier: &DeepCopier<'_>, x: &PyObjectRef, memo: 
         }
     };
     let rv_tuple = rv.downcast_ref_if_exact::<PyTuple>(vm);
-    if rv_tuple.is_none() && rv.is_instance(vm.ctx.types.str_type.as_object(), vm)? {
+    let str_type = vm.ctx.types.str_type.as_object();
+    if copier.globals.test(
+        Builtin::Isinstance,
+        (&rv, str_type),
+        || Ok(rv_tuple.is_none() && rv.is_instance(str_type, vm)?),
+        vm,
+    )? {
         return Ok(x.clone());
     }
     if copier.globals.replaced_reconstruct(vm)?.is_none()
@@ -55,11 +71,13 @@ pub(super) fn copy_by_reduction(copier: &DeepCopier<'_>, x: &PyObjectRef, memo: 
     python_reconstruct(copier, x, memo, rv)
 }
 
-/// `raise Error("un(deep)copyable object of type %s" % cls)`.
+/// `raise Error("un(deep)copyable object of type %s" % cls)`, with `raise`'s rules for
+/// whatever `Error(...)` returns (an exception class is instantiated, anything else that is
+/// no exception is a TypeError), as `copy.Error` may have been rebound to anything.
 fn uncopyable(copier: &DeepCopier<'_>, x: &PyObjectRef, vm: &VirtualMachine) -> PyResult<PyBaseExceptionRef> {
     let message = format!("un(deep)copyable object of type {}", x.class().as_object().str(vm)?);
-    let exc = copier.globals.error(vm)?.call((message,), vm)?;
-    Ok(exc.downcast().unwrap_or_else(|_| vm.new_type_error("exceptions must derive from BaseException")))
+    let raised = copier.globals.error(vm)?.call((message,), vm)?;
+    ExceptionCtor::try_from_object(vm, raised)?.instantiate(vm)
 }
 
 /// `_reconstruct(x, memo, *rv)` as copy.py calls it (also when the user replaced it).
@@ -72,18 +90,21 @@ fn python_reconstruct(copier: &DeepCopier<'_>, x: &PyObjectRef, memo: &Memo, rv:
     reconstruct.call(FuncArgs::from(args), vm)
 }
 
-/// `*rv` in a call: an iterable's items, with the interpreter's message for anything else.
+/// `*rv` in a call, compiled as `list.extend(rv)` onto the arguments before it (which asks a
+/// tuple subclass's `__len__` for room), with the interpreter's message for a non-iterable.
 fn star_args(rv: PyObjectRef, vm: &VirtualMachine) -> PyResult<Vec<PyObjectRef>> {
     let type_name = rv.class().name().to_owned();
     let not_iterable =
         rv.class().slots().iter.load().is_none() && rv.get_class_attr(vm.ctx.intern_str("__getitem__")).is_none();
-    rv.try_to_value::<Vec<PyObjectRef>>(vm).map_err(|err| {
+    let items = vm.ctx.new_list(Vec::new());
+    vm.call_method(items.as_object(), "extend", (rv,)).map_err(|err| {
         if not_iterable && err.class().is(vm.ctx.exceptions.type_error) {
             vm.new_type_error(format!("Value after * must be an iterable, not {type_name}"))
         } else {
             err
         }
-    })
+    })?;
+    Ok(items.borrow_vec().to_vec())
 }
 
 /// A reduce value `(func, args[, state[, None[, None]]])` with `args` an exact tuple.
@@ -131,23 +152,33 @@ fn reconstruct(
     } else {
         shape.func.call(FuncArgs::from(args), vm)?
     };
-    memo.set(x.get_id(), y.clone(), vm)?;
+    memo.set(copier.globals.id_of(x, vm)?, y.clone(), vm)?;
     if let Some(state) = shape.state {
         let state = copier.deepcopy(&state, Some(memo))?;
-        // Known without a lookup when the class of `y` is that of `x` and has one.
-        let has_setstate = info.is_some_and(|info| info.has_setstate) && y.class().is(x.class());
-        set_state(&y, state, has_setstate, vm)?;
+        // Known without a lookup when the class of `y` is that of `x` and has one, and no
+        // global shadows `hasattr` now (copying the state may have run a hook that did).
+        let has_setstate = info.is_some_and(|info| info.has_setstate)
+            && y.class().is(x.class())
+            && copier.globals.shadowing(Builtin::Hasattr, vm)?.is_none();
+        set_state(&copier.globals, &y, state, has_setstate, vm)?;
     }
     Ok(y)
 }
 
 /// The state half of `_reconstruct`: `__setstate__`, else `__dict__.update` and slots.
-fn set_state(y: &PyObjectRef, state: PyObjectRef, has_setstate: bool, vm: &VirtualMachine) -> PyResult<()> {
-    if has_setstate || y.has_attr(identifier!(vm, __setstate__), vm)? {
+fn set_state(
+    globals: &Bound<'_>,
+    y: &PyObjectRef,
+    state: PyObjectRef,
+    has_setstate: bool,
+    vm: &VirtualMachine,
+) -> PyResult<()> {
+    let setstate = identifier!(vm, __setstate__);
+    if has_setstate || globals.test(Builtin::Hasattr, (y, setstate.as_object()), || y.has_attr(setstate, vm), vm)? {
         // `y.__setstate__(state)`: a method call, so no bound method is built (as in CPython).
         return vm.call_method(y, identifier!(vm, __setstate__).as_str(), (state,)).map(drop);
     }
-    let (state, slotstate) = split_slot_state(state, vm)?;
+    let (state, slotstate) = split_slot_state(globals, state, vm)?;
     if let Some(state) = state.filter(|state| !vm.is_none(state)) {
         let instance_dict = y.get_attr(identifier!(vm, __dict__), vm)?;
         match (instance_dict.downcast_ref_if_exact::<PyDict>(vm), state.downcast_ref_if_exact::<PyDict>(vm)) {
@@ -163,7 +194,10 @@ fn set_state(y: &PyObjectRef, state: PyObjectRef, has_setstate: bool, vm: &Virtu
         }
     }
     if let Some(slotstate) = slotstate.filter(|slotstate| !vm.is_none(slotstate)) {
-        let setattr = vm.builtins.get_attr("setattr", vm)?;
+        let setattr = match globals.shadowing(Builtin::Setattr, vm)? {
+            Some(setattr) => setattr,
+            None => vm.builtins.get_attr("setattr", vm)?,
+        };
         let items = vm.call_method(&slotstate, "items", ())?;
         let iter = items.get_iter(vm)?;
         while let rustpython_vm::protocol::PyIterReturn::Return(item) = iter.next(vm)? {
@@ -175,8 +209,15 @@ fn set_state(y: &PyObjectRef, state: PyObjectRef, has_setstate: bool, vm: &Virtu
 }
 
 /// `if isinstance(state, tuple) and len(state) == 2: state, slotstate = state`.
-fn split_slot_state(state: PyObjectRef, vm: &VirtualMachine) -> PyResult<(Option<PyObjectRef>, Option<PyObjectRef>)> {
-    let exact_pair = match state.downcast_ref_if_exact::<PyTuple>(vm) {
+fn split_slot_state(
+    globals: &Bound<'_>,
+    state: PyObjectRef,
+    vm: &VirtualMachine,
+) -> PyResult<(Option<PyObjectRef>, Option<PyObjectRef>)> {
+    let shadowed =
+        globals.shadowing(Builtin::Isinstance, vm)?.is_some() || globals.shadowing(Builtin::Len, vm)?.is_some();
+    let exact = if shadowed { None } else { state.downcast_ref_if_exact::<PyTuple>(vm) };
+    let exact_pair = match exact {
         Some(tuple) => match tuple.as_slice() {
             [state, slotstate] => Some((state.clone(), slotstate.clone())),
             _ => return Ok((Some(state), None)),
@@ -186,7 +227,13 @@ fn split_slot_state(state: PyObjectRef, vm: &VirtualMachine) -> PyResult<(Option
     if let Some((state, slotstate)) = exact_pair {
         return Ok((Some(state), Some(slotstate)));
     }
-    if state.is_instance(vm.ctx.types.tuple_type.as_object(), vm)? && state.length(vm)? == 2 {
+    let tuple_type = vm.ctx.types.tuple_type.as_object();
+    if globals.test(Builtin::Isinstance, (&state, tuple_type), || state.is_instance(tuple_type, vm), vm)?
+        && match globals.shadowing(Builtin::Len, vm)? {
+            Some(len) => vm.bool_eq(&*len.call((state.clone(),), vm)?, vm.ctx.new_int(2).as_object())?,
+            None => state.length(vm)? == 2,
+        }
+    {
         let [state, slotstate] = unpack_pair(state, vm)?;
         return Ok((Some(state), Some(slotstate)));
     }

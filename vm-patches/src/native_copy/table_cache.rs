@@ -6,22 +6,22 @@
 //! (copy.py's tables are plain, mutable containers), so the stock build keeps nothing here and
 //! asks the table every time. The `versions` fork (vm-patches/patches/versions) gives every
 //! dict and set a count of its mutations; built with the `vm-versions` feature, an answer is
-//! kept while the same table object has the same count, for a class whose identity is
-//! its address plus its type version tag (never reused by another class, cleared when the
-//! class changes, so a freed class's address cannot match). Only classes whose metaclass is
-//! exactly `type` are kept: hashing any other class may run Python code, which could change
-//! the table while it is being asked.
+//! kept while the module binds the same table (the module dict's count is unchanged) with the
+//! same count, for a class whose identity is its address plus its type version tag (never
+//! reused by another class, cleared when the class changes, so a freed class's address cannot
+//! match). Only classes whose metaclass is exactly `type` are kept (hashing any other class
+//! may run Python code), and only for a table whose every key is such a class (asking any
+//! other may run a key's `__eq__`, which copy.py runs on every ask). Nothing is kept by
+//! reference: a copier removed from its table, or a table rebound, is freed as under copy.py.
 
 use rustpython_vm::builtins::{PyDict, PyType};
-use rustpython_vm::{Py, PyObject, PyObjectRef, PyResult, VirtualMachine};
-
-use super::copy_globals::Global;
+use rustpython_vm::{Py, PyObject, PyResult, VirtualMachine};
 
 #[cfg(feature = "vm-versions")]
-pub(super) use versioned::{GlobalsCache, TableCache};
+pub(super) use versioned::TableCache;
 
 #[cfg(not(feature = "vm-versions"))]
-pub(super) use unversioned::{GlobalsCache, TableCache};
+pub(super) use unversioned::TableCache;
 
 /// Answers kept per table: well above the classes one program copies (the structures suite has
 /// a dozen), small enough to clear in one go when the table changes.
@@ -35,35 +35,82 @@ mod versioned {
     use rustpython_vm::AsObject;
     use rustpython_vm::builtins::PySet;
     use rustpython_vm::common::lock::PyMutex;
+    use rustpython_vm::object::Traverse;
 
-    use super::{Global, Py, PyDict, PyObject, PyObjectRef, PyResult, PyType, SLOTS, VirtualMachine};
+    use rustpython_vm::PyObjectRef;
 
-    #[derive(Debug)]
-    pub(in super::super) struct TableCache<A> {
-        state: PyMutex<State<A>>,
+    use super::{Py, PyDict, PyObject, PyResult, PyType, SLOTS, VirtualMachine};
+
+    /// An answer as the cache keeps it: without a reference to any object, so removing a
+    /// copier from its table, or rebinding the table, frees it at once, as under copy.py.
+    /// An answer that is an object (a copier, a reducer) is not kept: the table is asked.
+    pub(in super::super) trait Answer: Sized {
+        type Kept: Copy;
+        fn keep(&self) -> Option<Self::Kept>;
+        fn revive(kept: Self::Kept) -> Self;
     }
 
-    impl<A> Default for TableCache<A> {
-        fn default() -> Self {
-            Self { state: PyMutex::new(State { table: None, slots: std::array::from_fn(|_| None) }) }
+    impl Answer for bool {
+        type Kept = bool;
+        fn keep(&self) -> Option<bool> {
+            Some(*self)
+        }
+        fn revive(kept: bool) -> bool {
+            kept
+        }
+    }
+
+    /// `table.get(cls)`: kept only when it is `None` (the class has no copier or reducer),
+    /// what nearly every class of an object copied by reduction gets.
+    impl Answer for Option<PyObjectRef> {
+        type Kept = ();
+        fn keep(&self) -> Option<()> {
+            self.is_none().then_some(())
+        }
+        fn revive((): ()) -> Self {
+            None
         }
     }
 
     #[derive(Debug)]
-    struct State<A> {
-        /// The table the answers were read from, and its mutation count then.
-        table: Option<(PyObjectRef, u64)>,
-        /// Direct-mapped by class address: a probe is one index and two compares, where a
-        /// hash map's hashing cost 13% of native's time on small dicts (perf, `versions`
-        /// fork). Two classes that share a slot take turns; an answer is only ever lost.
-        slots: [Option<Slot<A>>; SLOTS],
+    pub(in super::super) struct TableCache<A: Answer> {
+        state: PyMutex<State<A::Kept>>,
+    }
+
+    impl<A: Answer> Default for TableCache<A> {
+        fn default() -> Self {
+            Self { state: PyMutex::new(State { table: None, quiet: false, slots: std::array::from_fn(|_| None) }) }
+        }
+    }
+
+    /// The table the answers were read from, as the cache tells it is still the same table
+    /// with the same contents without holding it: the module still binds it (the module dict's
+    /// count is unchanged, so the table it bound then is the one it binds now, alive), at the
+    /// same address, with the same count.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+    struct TableKey {
+        module: u64,
+        address: usize,
+        mutations: u64,
     }
 
     #[derive(Debug)]
-    struct Slot<A> {
+    struct State<K> {
+        table: Option<TableKey>,
+        /// Whether asking the table runs no code (every key a class of metaclass `type`):
+        /// otherwise a kept answer would skip a `__eq__` or `__contains__` copy.py runs.
+        quiet: bool,
+        /// Direct-mapped by class address: a probe is one index and two compares, where a
+        /// hash map's hashing cost 13% of native's time on small dicts (perf, `versions`
+        /// fork). Two classes that share a slot take turns; an answer is only ever lost.
+        slots: [Option<Slot<K>>; SLOTS],
+    }
+
+    #[derive(Debug)]
+    struct Slot<K> {
         class: usize,
         tag: u32,
-        answer: A,
+        answer: K,
     }
 
     /// Class objects are allocations of a few hundred bytes: the low bits of their addresses
@@ -81,127 +128,85 @@ mod versioned {
         table.downcast_ref_if_exact::<PySet>(vm).map(|set| set.mutations())
     }
 
-    impl<A: Clone> TableCache<A> {
-        /// `ask()`'s answer for `cls` about `table`, from the cache while it holds.
+    /// Every key of the exact dict or set `table` is a class of metaclass `type`, whose hash
+    /// and equality run no code.
+    fn asks_quietly(table: &PyObject, vm: &VirtualMachine) -> bool {
+        let plain = |key: &PyObject| key.downcast_ref::<PyType>().is_some() && key.class().is(vm.ctx.types.type_type);
+        if let Some(dict) = table.downcast_ref_if_exact::<PyDict>(vm) {
+            return dict.keys_vec().iter().all(|key| plain(key));
+        }
+        let Some(set) = table.downcast_ref_if_exact::<PySet>(vm) else { return false };
+        let mut quiet = true;
+        set.traverse(&mut |key| quiet &= plain(key));
+        quiet
+    }
+
+    impl<A: Answer> TableCache<A> {
+        /// `ask()`'s answer for `cls` about `table`, the value the module `module` binds now
+        /// (`in_module`: found in the module, not in builtins), from the cache while it holds.
         pub(in super::super) fn answer(
             &self,
+            module: &Py<PyDict>,
+            in_module: bool,
             table: &PyObject,
             cls: &Py<PyType>,
             vm: &VirtualMachine,
             ask: impl FnOnce() -> PyResult<A>,
         ) -> PyResult<A> {
-            let Some(before) = mutations(table, vm) else { return ask() };
+            let Some(before) = mutations(table, vm).filter(|_| in_module) else { return ask() };
+            let key = TableKey { module: module.mutations(), address: table.get_id(), mutations: before };
             let class = cls.as_object().get_id();
             let tag = cls.tp_version_tag.load(Ordering::Acquire);
             let slot = slot_of(class);
-            let mut state = self.state.lock();
-            let current = state.table.as_ref().is_some_and(|(cached, count)| cached.is(table) && *count == before);
-            if current {
-                if tag != 0
-                    && let Some(Some(kept)) = state.slots.get(slot)
-                    && kept.class == class
-                    && kept.tag == tag
-                {
-                    return Ok(kept.answer.clone());
+            {
+                let mut state = self.state.lock();
+                if state.table == Some(key) {
+                    if !state.quiet {
+                        drop(state);
+                        return ask();
+                    }
+                    if tag != 0
+                        && let Some(Some(kept)) = state.slots.get(slot)
+                        && kept.class == class
+                        && kept.tag == tag
+                    {
+                        return Ok(A::revive(kept.answer));
+                    }
+                } else {
+                    // Nothing here owns an object: replacing the state frees nothing.
+                    *state = State {
+                        table: Some(key),
+                        quiet: asks_quietly(table, vm),
+                        slots: std::array::from_fn(|_| None),
+                    };
+                    if !state.quiet {
+                        drop(state);
+                        return ask();
+                    }
                 }
-                drop(state);
-            } else {
-                let stale = std::mem::replace(
-                    &mut *state,
-                    State { table: Some((table.to_owned(), before)), slots: std::array::from_fn(|_| None) },
-                );
-                // What the old answers held (copier functions, the old table) may be freed
-                // here, running finalizers: after the lock, which a nested deepcopy may take.
-                drop(state);
-                drop(stale);
             }
             // The lock is not held here: asking may run Python code (a dict subclass key's
             // `__eq__`), which may deep-copy again.
             let answer = ask()?;
             let plain_metaclass = cls.class().is(vm.ctx.types.type_type);
-            if tag != 0 && plain_metaclass && mutations(table, vm) == Some(before) {
+            let unchanged = mutations(table, vm) == Some(before) && module.mutations() == key.module;
+            if tag != 0 && plain_metaclass && unchanged {
                 let mut state = self.state.lock();
-                if state.table.as_ref().is_some_and(|(cached, count)| cached.is(table) && *count == before)
+                if state.table == Some(key)
                     && let Some(kept) = state.slots.get_mut(slot)
+                    && let Some(answer) = answer.keep()
                 {
-                    // The answer it replaces (a copier function) is dropped after the lock.
-                    let replaced = kept.replace(Slot { class, tag, answer: answer.clone() });
-                    drop(state);
-                    drop(replaced);
+                    *kept = Some(Slot { class, tag, answer });
                 }
             }
             Ok(answer)
-        }
-    }
-
-    /// The module globals copy.py's deepcopy reads, kept while the module's dict has the
-    /// same mutation count. Only values found in the module itself are kept (a builtin could
-    /// be shadowed later by a module global, which the count would show, but a builtin
-    /// rebound in `builtins` would not).
-    #[derive(Debug, Default)]
-    pub(in super::super) struct GlobalsCache {
-        state: PyMutex<Option<(u64, [Option<PyObjectRef>; Global::COUNT])>>,
-    }
-
-    impl GlobalsCache {
-        /// `global` as `LOAD_GLOBAL` finds it; `load` gives the value and whether it came from
-        /// the module's own dict.
-        pub(in super::super) fn value(
-            &self,
-            module: &Py<PyDict>,
-            global: Global,
-            load: impl FnOnce() -> PyResult<(PyObjectRef, bool)>,
-        ) -> PyResult<PyObjectRef> {
-            let count = module.mutations();
-            let mut state = self.state.lock();
-            if state.as_ref().is_none_or(|(cached, _)| *cached != count) {
-                let stale = state.replace((count, Default::default()));
-                // Old values may be freed here: after the lock, as in TableCache::answer.
-                drop(state);
-                drop(stale);
-            } else if let Some((_, values)) = state.as_ref()
-                && let Some(Some(value)) = values.get(global.index())
-            {
-                return Ok(value.clone());
-            } else {
-                drop(state);
-            }
-            // Loading runs no Python code (exact dicts, str keys), but the lock is not held
-            // across it all the same.
-            let (value, in_module) = load()?;
-            if in_module
-                && module.mutations() == count
-                && let Some((cached, values)) = self.state.lock().as_mut()
-                && *cached == count
-                && let Some(slot) = values.get_mut(global.index())
-            {
-                *slot = Some(value.clone());
-            }
-            Ok(value)
         }
     }
 }
 
 #[cfg(not(feature = "vm-versions"))]
 mod unversioned {
-    use super::{Global, Py, PyDict, PyObject, PyObjectRef, PyResult, PyType, VirtualMachine};
-
-    /// Nothing is kept: each call reads the module's globals again.
-    #[derive(Debug, Default)]
-    pub(in super::super) struct GlobalsCache {
-        _kept: std::marker::PhantomData<PyObjectRef>,
-    }
-
-    impl GlobalsCache {
-        pub(in super::super) fn value(
-            &self,
-            _module: &Py<PyDict>,
-            _global: Global,
-            load: impl FnOnce() -> PyResult<(PyObjectRef, bool)>,
-        ) -> PyResult<PyObjectRef> {
-            load().map(|(value, _)| value)
-        }
-    }
+    use super::{Py, PyDict, PyObject, PyResult, PyType, VirtualMachine};
 
     /// Nothing is kept: without a mutation count, a table cannot tell that it changed.
     #[derive(Debug)]
@@ -218,6 +223,8 @@ mod unversioned {
     impl<A> TableCache<A> {
         pub(in super::super) fn answer(
             &self,
+            _module: &Py<PyDict>,
+            _in_module: bool,
             _table: &PyObject,
             _cls: &Py<PyType>,
             _vm: &VirtualMachine,
