@@ -34,15 +34,28 @@ fn every_shipped_patch_set_applies_to_the_pristine_crate() {
     let sets: Vec<&str> = listing.lines().filter_map(|line| line.split_whitespace().next()).collect();
     assert!(sets.contains(&"alloc") && sets.contains(&"threading"), "{listing}");
 
+    // Each set on its own: some are alternatives that patch the same lines (`defaults` and
+    // `defaultframes`) or contain others (`fast`), so not all of them combine.
     let out = tempfile::tempdir().expect("tempdir");
-    let joined = sets.join("+");
-    let applied = copylab().args(["fork", "apply", &joined, "--out"]).arg(out.path()).output().expect("runs");
-    assert!(applied.status.success(), "fork apply {joined}: {}", stderr_of(&applied));
-    let list_rs =
-        std::fs::read_to_string(out.path().join(format!("{joined}/rustpython-vm-0.6.0/src/builtins/list.rs")))
-            .expect("the patched crate holds list.rs");
+    let applied: Vec<(&str, String)> = sets
+        .iter()
+        .map(|set| {
+            let applied = copylab().args(["fork", "apply", set, "--out"]).arg(out.path()).output().expect("runs");
+            assert!(applied.status.success(), "fork apply {set}: {}", stderr_of(&applied));
+            (*set, stdout_of(&applied))
+        })
+        .collect();
+    let list_rs = std::fs::read_to_string(out.path().join("alloc/rustpython-vm-0.6.0/src/builtins/list.rs"))
+        .expect("the patched crate holds list.rs");
     assert!(list_rs.contains("const MAX_FREELIST: usize = 2000; // alloc:"), "alloc patch not applied");
-    assert!(stdout_of(&applied).contains("features: copylab-vm/threading"), "{}", stdout_of(&applied));
+    let threading = applied.iter().find(|(set, _)| *set == "threading").map(|(_, stdout)| stdout.as_str());
+    assert!(threading.is_some_and(|stdout| stdout.contains("features: copylab-vm/threading")), "{applied:?}");
+    let frame_rs = std::fs::read_to_string(out.path().join("fast/rustpython-vm-0.6.0/src/frame.rs"))
+        .expect("the patched crate holds frame.rs");
+    assert!(
+        frame_rs.contains("// defaultframes:") && frame_rs.contains("// boundargs:"),
+        "fast applies defaultframes and boundargs through its links"
+    );
 }
 
 #[test]
