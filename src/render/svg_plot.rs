@@ -274,6 +274,19 @@ fn open_plot(svg: &mut String, kind: &str, rows: usize, height: f64, title: &str
     );
 }
 
+/// The caption under a report plot (what the axis measures, whether it is logarithmic, how to
+/// read the marks) and the closing `</svg>`.
+fn close_plot(svg: &mut String, quantity: &str, legend: &str, axis: &Axis, plot_w: f64, bottom: f64) {
+    let _ = writeln!(
+        svg,
+        r#"<text x="{:.1}" y="{:.1}" text-anchor="middle">{quantity}{}: {legend}</text>"#,
+        STRIP_LABELS + plot_w / 2.0,
+        bottom + 40.0,
+        if axis.log { " (log scale)" } else { "" }
+    );
+    svg.push_str("</svg>\n");
+}
+
 /// Vertical grid lines with labels under the plot area, and the axis line.
 fn x_ticks(
     svg: &mut String,
@@ -354,14 +367,14 @@ pub(crate) fn render_strips(plot: &StripPlot) -> String {
             format_timedelta(strip.median)
         );
     }
-    let _ = writeln!(
-        svg,
-        r#"<text x="{:.1}" y="{:.1}" text-anchor="middle">time per call{}: bar = mean, red diamond = median, dots top to bottom in run order</text>"#,
-        STRIP_LABELS + plot_w / 2.0,
-        bottom + 40.0,
-        if axis.log { " (log scale)" } else { "" }
+    close_plot(
+        &mut svg,
+        "time per call",
+        "bar = mean, red diamond = median, dots top to bottom in run order",
+        &axis,
+        plot_w,
+        bottom,
     );
-    svg.push_str("</svg>\n");
     svg
 }
 
@@ -417,14 +430,14 @@ pub(crate) fn render_forest(plot: &ForestPlot) -> String {
             row.ratio
         );
     }
-    let _ = writeln!(
-        svg,
-        r#"<text x="{:.1}" y="{:.1}" text-anchor="middle">mean / reference mean{}: left of 1 is faster; whiskers are 95% intervals; hollow = not significant</text>"#,
-        STRIP_LABELS + plot_w / 2.0,
-        bottom + 40.0,
-        if axis.log { " (log scale)" } else { "" }
+    close_plot(
+        &mut svg,
+        "mean / reference mean",
+        "left of 1 is faster; whiskers are 95% intervals; hollow = not significant",
+        &axis,
+        plot_w,
+        bottom,
     );
-    svg.push_str("</svg>\n");
     svg
 }
 
