@@ -4,7 +4,7 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::common::{copylab, fixture, pyperf_site_packages, stderr_of, stdout_of};
+use crate::common::{copylab, copylab_at, fixture, pyperf_site_packages, stderr_of, stdout_of};
 use predicates::prelude::*;
 
 #[test]
@@ -448,20 +448,13 @@ fn the_versions_fork_keeps_native_semantics() {
     assert!(stdout_of(&profile).contains("Time in copy.py"), "{}", stdout_of(&profile));
     // The 1,000 generated graphs: native on the fork copies them as the stock baseline does.
     let stock = crate::differential::signatures_on(copylab(), &["--variant", "baseline"]);
-    let mut fork = assert_cmd::Command::new(&binary);
-    fork.timeout(std::time::Duration::from_secs(600));
     assert_eq!(
-        crate::differential::signatures_on(fork, &["--variant", "native"]),
+        crate::differential::signatures_on(copylab_at(&binary), &["--variant", "native"]),
         stock,
         "differential test on fork:versions"
     );
     // Hostile programs: the fork's per-table cache must keep no stale answer and hold nothing.
-    let hostile = || {
-        let mut fork = assert_cmd::Command::new(&binary);
-        fork.write_stdin("");
-        fork
-    };
-    crate::hostile::assert_native_is_the_baseline(hostile, 24_000, 1_000);
+    crate::hostile::assert_native_is_the_baseline(|| copylab_at(&binary), 24_000, 1_000);
 }
 
 /// The CPython 3.14 test modules of what `fast`'s sets touch: lists and sort (listcount:
@@ -488,11 +481,7 @@ const FAST_TOUCHES: [(&str, &[&str]); 7] = [
 #[ignore = "builds a second RustPython (6-12 minutes on 2 cores), then runs CPython's test modules on it and on stock: COPYLAB_FORK_TESTS=1 bash .ci/run"]
 fn the_fast_fork_passes_what_stock_passes() {
     let binary = build_fork("fast");
-    let fork = || {
-        let mut program = assert_cmd::Command::new(&binary);
-        program.write_stdin("").timeout(std::time::Duration::from_secs(900));
-        program
-    };
+    let fork = || copylab_at(&binary);
     for variant in copylab_stdlib_copy::variants() {
         for memo in ["dict", "cam"] {
             crate::conformance::assert_test_copy_passes_on(fork, &["--variant", variant.name, "--memo", memo]);

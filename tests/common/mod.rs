@@ -9,8 +9,16 @@ pub mod browser;
 use assert_cmd::Command;
 
 pub fn copylab() -> Command {
-    let mut cmd = Command::cargo_bin("copylab").expect("the copylab binary is built by cargo test");
-    // Tests must never wait on a terminal, nor run for ever.
+    bounded(Command::cargo_bin("copylab").expect("the copylab binary is built by cargo test"))
+}
+
+/// Another copylab binary (a fork's `target/fork/NAME/copylab`), run as [`copylab`] runs.
+pub fn copylab_at(binary: &str) -> Command {
+    bounded(Command::new(binary))
+}
+
+/// Tests must never wait on a terminal, nor run for ever.
+fn bounded(mut cmd: Command) -> Command {
     cmd.write_stdin("").timeout(std::time::Duration::from_secs(600));
     cmd
 }
