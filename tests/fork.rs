@@ -208,6 +208,31 @@ fn fork_build_stamps_its_inputs_and_bench_refuses_a_stale_or_unstamped_fork() {
     assert_eq!(fake.logged(), before, "the unstamped fork ran");
 }
 
+/// A build re-patches a fresh copy of the crate, so cargo would compile RustPython again
+/// (15-30 minutes): `fork build` of a fork whose stamp matches the tree leaves it as it is,
+/// unless told `--force`; an edited set is built again.
+#[test]
+fn fork_build_leaves_an_up_to_date_fork_alone_unless_forced() {
+    let fake = FakeFork::build();
+    let stamped = std::fs::read_to_string(fake.stamp()).expect("stamp");
+    std::fs::remove_file(fake.cargo()).expect("rm");
+    let build = || {
+        let mut command = fake.copylab();
+        command.args(["fork", "build", FakeFork::NAME, "--patches-dir"]).arg(fake.patches());
+        command
+    };
+    let binary = fake.root().join("fake/copylab").display().to_string();
+    build().assert().success().stdout(format!("fork:fake is up to date (its stamp matches the tree): {binary}\n"));
+    assert_eq!(std::fs::read_to_string(fake.stamp()).expect("stamp"), stamped, "the stamp was rewritten");
+
+    // Without cargo, a build that does start fails, which shows that it started.
+    let forced = build().arg("--force").output().expect("runs");
+    assert!(!forced.status.success(), "--force built without cargo: {}", stdout_of(&forced));
+    std::fs::write(fake.patches().join("fake/features"), "# edited\n").expect("write");
+    let edited = build().output().expect("runs");
+    assert!(!edited.status.success(), "an edited set was not built again: {}", stdout_of(&edited));
+}
+
 #[test]
 fn bench_script_runs_each_vm_arm_with_that_vms_binary() {
     let fake = FakeFork::build();
@@ -314,6 +339,35 @@ fn run_on_a_fork_runs_the_program_on_its_binary_and_refuses_a_stale_one() {
 #[test]
 fn call_defaults_fixture_holds_on_stock() {
     copylab().arg("run").arg(fixture("call_defaults.py")).assert().success().stdout("call defaults ok\n");
+}
+
+#[test]
+fn typed_builtin_calls_fixture_holds_on_stock() {
+    copylab().arg("run").arg(fixture("typed_builtin_calls.py")).assert().success().stdout("typed builtin calls ok\n");
+}
+
+/// Builds the `fastcalls` fork (minutes): `id`, `getattr` and `dict.get` called from the
+/// frame's stack without a `FuncArgs` keep what the general call path does, errors included,
+/// and CPython's test_copy and test_builtin see no difference from stock.
+#[test]
+#[ignore = "builds a second RustPython (6-12 minutes on 2 cores): COPYLAB_FORK_TESTS=1 bash .ci/run"]
+fn the_fastcalls_fork_keeps_builtin_call_semantics() {
+    let binary = build_fork("fastcalls");
+    copylab_at(&binary)
+        .arg("run")
+        .arg(fixture("typed_builtin_calls.py"))
+        .assert()
+        .success()
+        .stdout("typed builtin calls ok\n");
+    assert_test_copy_passes(&binary, "fork:fastcalls");
+    let tests = crate::conformance::cpython_314_tests();
+    for module in ["test_builtin", "test_dict"] {
+        let stock = UnittestOutcome::of(copylab(), &tests, module, &[]);
+        let forked = UnittestOutcome::of(copylab_at(&binary), &tests, module, &[]);
+        assert_eq!(forked.ran, stock.ran, "{module}: a different number of tests ran on fork:fastcalls");
+        let new: Vec<&String> = forked.failed.difference(&stock.failed).collect();
+        assert!(new.is_empty(), "{module} fails on fork:fastcalls but not on stock: {new:?}");
+    }
 }
 
 /// Builds the `defaults` fork (minutes) and runs the call-semantics checks and CPython's
@@ -457,12 +511,14 @@ fn the_versions_fork_keeps_native_semantics() {
     crate::hostile::assert_native_is_the_baseline(|| copylab_at(&binary), 24_000, 1_000);
 }
 
-/// The CPython 3.14 test modules of what `fast`'s sets touch: lists and sort (listcount:
-/// sort reads the list's mutation count), dicts and sets (versions), the collector
-/// (gccount), calls and defaults (defaultframes); each with the tests left out on both
+/// The CPython 3.14 test modules of what `fast`'s sets touch: builtins (fastcalls: `id`,
+/// `getattr`), lists and sort (listcount: sort reads the list's mutation count), dicts and
+/// sets (versions, and fastcalls' `dict.get`), the collector (gccount), calls and defaults
+/// (defaultframes, boundargs); each with the tests left out on both
 /// builds because the lean build's `_thread` stand-in never starts their threads, so they
 /// wait for ever.
-const FAST_TOUCHES: [(&str, &[&str]); 7] = [
+const FAST_TOUCHES: [(&str, &[&str]); 8] = [
+    ("test_builtin", &[]),
     ("test_list", &[]),
     ("test_sort", &[]),
     ("test_dict", &[]),
@@ -474,9 +530,9 @@ const FAST_TOUCHES: [(&str, &[&str]); 7] = [
 
 /// Builds `fast` (minutes) and checks it as every patch set is checked before its numbers
 /// count: CPython's test_copy (3.11, 3.13, 3.14) under every variant with either memo, the
-/// call-semantics fixture, native's semantics script and the differential test against the
-/// stock baseline, and the CPython test modules of what its patches touch, with no failure
-/// that stock does not also have.
+/// call-semantics and typed-builtin-call fixtures, native's semantics script, the differential
+/// test against the stock baseline, 1,000 hostile programs, and the CPython test modules of what
+/// its patches touch, with no failure that stock does not also have.
 #[test]
 #[ignore = "builds a second RustPython (6-12 minutes on 2 cores), then runs CPython's test modules on it and on stock: COPYLAB_FORK_TESTS=1 bash .ci/run"]
 fn the_fast_fork_passes_what_stock_passes() {
@@ -488,6 +544,7 @@ fn the_fast_fork_passes_what_stock_passes() {
         }
     }
     fork().arg("run").arg(fixture("call_defaults.py")).assert().success().stdout("call defaults ok\n");
+    fork().arg("run").arg(fixture("typed_builtin_calls.py")).assert().success().stdout("typed builtin calls ok\n");
     let semantics = crate::native_variant::semantics_script();
     let on_fork = |variant: &str| {
         let out = fork().args(["run", "--variant", variant, &semantics]).output().expect("runs");
@@ -501,6 +558,8 @@ fn the_fast_fork_passes_what_stock_passes() {
         stock,
         "differential test on fork:fast"
     );
+    // fast carries versions' per-table cache: the hostile programs must find nothing stale.
+    crate::hostile::assert_native_is_the_baseline(fork, 24_000, 1_000);
 
     let tests = crate::conformance::cpython_314_tests();
     for (module, skips) in FAST_TOUCHES {

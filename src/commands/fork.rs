@@ -33,16 +33,18 @@ pub(crate) enum ForkAction {
         out: Option<PathBuf>,
     },
     /// Build fork binaries (minutes each) into target/fork/NAME/copylab
-    #[command(
-        after_help = "Examples:\n  copylab fork build alloc\n  copylab fork build alloc threading alloc+dispatch\n  \
-        copylab bench --vm stock,fork:alloc --fast"
-    )]
+    #[command(after_help = "A fork whose stamp matches the tree is left as it is (say --force to build it again).\n\n\
+        Examples:\n  copylab fork build alloc\n  copylab fork build alloc threading alloc+dispatch\n  \
+        copylab bench --vm stock,fork:alloc --fast")]
     Build {
         /// Forks to build: patch sets joined by '+'
         #[arg(value_name = "NAME", required = true)]
         names: Vec<String>,
         #[command(flatten)]
         patches: PatchesDir,
+        /// Build even a fork whose stamp matches the tree
+        #[arg(long)]
+        force: bool,
     },
 }
 
@@ -101,9 +103,18 @@ pub(crate) fn fork(args: ForkArgs) -> Result<u8, CliError> {
             }
             super::print_text(&text);
         }
-        ForkAction::Build { names, patches } => {
+        ForkAction::Build { names, patches, force } => {
             let names: Vec<ForkName> = names.iter().map(|name| ForkName::parse(name)).collect::<Result<_, _>>()?;
             for name in &names {
+                let fork_root = fork::fork_root();
+                if !force && fork::up_to_date(&source_dir, &patches.get(), &fork_root, name) {
+                    super::print_text(&format!(
+                        "fork:{} is up to date (its stamp matches the tree): {}\n",
+                        name.as_string(),
+                        name.binary(&fork_root).display()
+                    ));
+                    continue;
+                }
                 eprintln!("copylab: building fork {} (minutes on a small machine)", name.as_string());
                 let built = fork::build(&source_dir, &patches.get(), &fork::fork_root(), name)?;
                 let features = if built.features.is_empty() { "none".to_string() } else { built.features.join(",") };

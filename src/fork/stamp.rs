@@ -155,6 +155,15 @@ impl fmt::Display for Changes {
     }
 }
 
+/// Whether fork `name`'s stamp says it was built from exactly what `source_dir` and
+/// `patches_dir` hold now. A missing, unreadable or foreign stamp is simply not current.
+pub(crate) fn is_current(source_dir: &Path, patches_dir: &Path, fork_root: &Path, name: &ForkName) -> bool {
+    let Ok(text) = std::fs::read_to_string(path(fork_root, name)) else { return false };
+    let Ok(built) = Stamp::parse(&text) else { return false };
+    built.patches_dir == patches_dir
+        && Stamp::of_tree(source_dir, patches_dir, name).is_ok_and(|now| built.changes_to(&now).is_empty())
+}
+
 /// Refuses fork `name` unless its stamp matches the tree: the binary runs what the tree holds.
 pub(crate) fn check(source_dir: &Path, fork_root: &Path, name: &ForkName) -> Result<(), ForkError> {
     let stamp_path = path(fork_root, name);
