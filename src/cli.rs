@@ -286,7 +286,8 @@ pub(crate) enum BenchAction {
     #[command(after_help = "Examples:\n  \
         copylab bench sweep --variant fastpath --define _FASTPATH_MAX=1,5,20,100\n  \
         copylab bench sweep --fast --variant fastpath --define _FASTPATH_MAX=0,5 --workload-file mine.py --svg fp.svg\n  \
-        copylab bench sweep --variant fastpath --define _FASTPATH_MAX=1,5,20 --vm stock,fork:alloc")]
+        copylab bench sweep --variant fastpath --define _FASTPATH_MAX=1,5,20 --vm stock,fork:alloc\n  \
+        copylab bench sweep --fast --variant fastpath --define _FASTPATH_MAX=0,5,20 --html sweep.html")]
     Sweep(SweepArgs),
 }
 
@@ -373,6 +374,9 @@ pub(crate) struct SweepArgs {
     /// Where to write the SVG plot
     #[arg(long, value_name = "FILE", default_value = "sweep.svg")]
     pub(crate) svg: PathBuf,
+    /// Also write a self-contained HTML page: the plot, the table with ratios, arms, metadata
+    #[arg(long, value_name = "FILE")]
+    pub(crate) html: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]

@@ -144,20 +144,38 @@ fn cam_presentation_renders_in_chromium() {
 }
 
 #[test]
-fn sweep_plot_with_bands_renders_in_chromium() {
+fn sweep_page_with_bands_renders_in_chromium() {
     let dir = tempfile::tempdir().unwrap();
-    let svg = dir.path().join("sweep.svg");
+    let (svg, html) = (dir.path().join("sweep.svg"), dir.path().join("sweep.html"));
     copylab()
-        .args(["bench", "sweep", "--fast", "--variant", "fastpath", "--define", "_FASTPATH_MAX=0,5"])
-        .args(["--workloads", "deepcopy_memo", "--svg"])
+        .args(["bench", "sweep", "--fast", "--variant", "fastpath", "--define", "_FASTPATH_MAX=0,5,20"])
+        .args(["--workloads", "deepcopy_memo,deepcopy", "--svg"])
         .arg(&svg)
+        .arg("--html")
+        .arg(&html)
         .assert()
         .success();
     let plot = std::fs::read_to_string(&svg).unwrap();
-    assert_eq!(plot.matches("<polygon class=\"band\"").count(), 1, "one band for the one workload");
-    // The browser sees the SVG as a report page would embed it.
-    let page = dir.path().join("sweep.html");
-    std::fs::write(&page, format!("<!DOCTYPE html><html><body>{plot}</body></html>")).unwrap();
-    let layout = browser::open(&page, &browser::artifact("sweep-screenshot.png"));
-    assert_eq!(layout, browser::Layout { plots: 1, zero_sized: 0, arms: 0, workloads: 0, slides: 0 });
+    assert_eq!(plot.matches("<polygon class=\"band\"").count(), 2, "a band per workload");
+    let page = std::fs::read_to_string(&html).unwrap();
+    assert!(page.contains(&plot), "the page embeds the very plot of --svg");
+    assert!(page.contains("<th>_FASTPATH_MAX =</th><th>0</th><th>5</th><th>20</th>"), "a column per value");
+    assert!(!page.contains("<script") && !page.contains("src="), "the page loads nothing");
+    let layout = browser::open(&html, &browser::artifact("sweep-screenshot.png"));
+    // The one line plot; an arm per value; a table row per workload.
+    assert_eq!(layout, browser::Layout { plots: 1, zero_sized: 0, arms: 3, workloads: 2, slides: 0 });
+
+    // An unwritable --html is refused before anything is measured, and nothing is written.
+    let out = copylab()
+        .args(["bench", "sweep", "--fast", "--variant", "fastpath", "--define", "_FASTPATH_MAX=0,5"])
+        .arg("--svg")
+        .arg(dir.path().join("other.svg"))
+        .arg("--html")
+        .arg(dir.path().join("no/such/dir/sweep.html"))
+        .timeout(std::time::Duration::from_secs(30))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2), "{}", stderr_of(&out));
+    assert!(stderr_of(&out).contains("cannot write"), "{}", stderr_of(&out));
+    assert!(!dir.path().join("other.svg").exists(), "no SVG either");
 }

@@ -102,6 +102,7 @@ pub(super) fn plan_arms(args: &BenchRunArgs, files: &BenchFiles) -> Result<Vec<A
 
 fn sweep(args: SweepArgs) -> Result<u8, CliError> {
     let svg = Output::check(&args.svg)?;
+    let html = args.html.as_deref().map(Output::check).transpose()?;
     let spec = parse_sweep(&args.define)?;
     // Each value must be a literal and the constant a tunable of the variant: check them all
     // before spending minutes measuring.
@@ -119,6 +120,11 @@ fn sweep(args: SweepArgs) -> Result<u8, CliError> {
     super::print_text(&table.render_text());
     svg.write(&crate::render::svg_plot::render(&table.plot()))?;
     eprintln!("wrote {}", args.svg.display());
+    if let Some(html) = &html {
+        let set = copylab_bench::RunSet::from_results(&results)?;
+        html.write(&crate::render::sweep_page::render(&table, &set))?;
+        eprintln!("wrote {}", html.path().display());
+    }
     Ok(0)
 }
 

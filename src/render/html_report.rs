@@ -37,7 +37,7 @@ impl Patch {
     }
 }
 
-const STYLE: &str = "body{font-family:sans-serif;max-width:1200px;margin:1em auto;padding:0 1em;color:#222}\
+pub(super) const STYLE: &str = "body{font-family:sans-serif;max-width:1200px;margin:1em auto;padding:0 1em;color:#222}\
 table{border-collapse:collapse;margin:.5em 0 1em}td,th{border:1px solid #ccc;padding:3px 8px;text-align:left;vertical-align:top}\
 th{background:#f4f4f4}td.num{text-align:right;font-variant-numeric:tabular-nums}.warn{color:#a15c00;font-size:90%}\
 .faster{color:#1a7f37;font-weight:bold}.slower{color:#b42318;font-weight:bold}.ns{color:#666}\

@@ -23,7 +23,7 @@ const MEASURE: &str = "<script>(() => {\
     const out = document.createElement('pre'); out.id = 'layout-check';\
     out.textContent = ['plots', plots.length, 'zero', zero.length,\
       'arms', document.querySelectorAll('tr.arm').length,\
-      'workloads', document.querySelectorAll('section.workload').length,\
+      'workloads', document.querySelectorAll('section.workload, tr.workload').length,\
       'slides', document.querySelectorAll('section.slide').length].join(' ');\
     document.body.appendChild(out);\
 })();</script>";
