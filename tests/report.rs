@@ -22,35 +22,63 @@ fn arms_and_workloads(json: &Path) -> (BTreeSet<String>, BTreeSet<String>) {
 #[test]
 fn bench_and_multi_run_reports_render_in_chromium() {
     let dir = tempfile::tempdir().unwrap();
-    let (json, html) = (dir.path().join("before.json"), dir.path().join("bench.html"));
+    let (json, html, profiles) =
+        (dir.path().join("before.json"), dir.path().join("bench.html"), dir.path().join("profiles"));
     copylab()
         .args(["bench", "--fast", "--workloads", "deepcopy_memo,deepcopy", "--variants", "fastpath", "--json"])
         .arg(&json)
         .arg("--html")
         .arg(&html)
+        .arg("--profile")
+        .arg(&profiles)
         .assert()
         .success();
     let (arms, workloads) = arms_and_workloads(&json);
     assert_eq!((arms.len(), workloads.len()), (2, 2));
+    let (baseline, fastpath) = (profiles.join("baseline.folded"), profiles.join("fastpath.folded"));
+    let stacks = std::fs::read_to_string(&fastpath).unwrap();
+    assert!(stacks.starts_with("# copylab profile of arm: fastpath\n"), "{stacks}");
+    assert!(stacks.contains("_reconstruct_fast (copy.py:"), "fastpath's own function is in its stacks");
 
     let page = std::fs::read_to_string(&html).unwrap();
     assert!(page.contains("href=\"#variant-fastpath\""), "the fastpath arm links its patch");
     assert!(page.contains("_reconstruct_fast"), "the fastpath diff is embedded");
+    assert!(page.contains("<a href=\"#flame-1\">flame graph</a>"), "the arm's row links its flame graph");
+    assert!(page.contains("<a href=\"#flame-diff-1\">differential flame graph against baseline</a>"));
+    // The flame graphs' scripts are inside their data: URLs, never the page's own.
     assert!(!page.contains("<script") && !page.contains("src="), "the page loads nothing");
 
     let layout = browser::open(&html, &browser::artifact("report-screenshot.png"));
-    // A strip plot and a forest plot per workload.
-    assert_eq!(layout, browser::Layout { plots: 4, zero_sized: 0, arms: 2, workloads: 2, slides: 0 });
+    // A strip plot and a forest plot per workload; a flame graph per arm and a differential one.
+    assert_eq!(layout, browser::Layout { plots: 7, zero_sized: 0, arms: 2, workloads: 2, slides: 0 });
 
-    // Two runs (the same file twice under two names): every arm of each, one page.
+    // Two runs (the same file twice under two names): every arm of each, one page, with the
+    // profiles given after the run they belong to.
     let after = dir.path().join("after.json");
     std::fs::copy(&json, &after).unwrap();
     let multi = dir.path().join("multi.html");
-    copylab().arg("report").arg(&json).arg(&after).arg("--html").arg(&multi).assert().success();
+    copylab()
+        .arg("report")
+        .args([&json, &baseline, &fastpath, &after, &fastpath])
+        .arg("--html")
+        .arg(&multi)
+        .assert()
+        .success();
     let page = std::fs::read_to_string(&multi).unwrap();
     assert!(page.contains("after: fastpath") && page.contains("before: baseline"));
+    assert!(page.contains("<a href=\"#flame-diff-3\">differential flame graph against before: baseline</a>"));
+    assert!(!page.contains("id=\"flame-2\""), "after: baseline was not profiled");
     let layout = browser::open(&multi, &browser::artifact("report-multi-screenshot.png"));
-    assert_eq!(layout, browser::Layout { plots: 4, zero_sized: 0, arms: 4, workloads: 2, slides: 0 });
+    // Flame graphs of three arms, and differential ones of the two fastpath arms.
+    assert_eq!(layout, browser::Layout { plots: 9, zero_sized: 0, arms: 4, workloads: 2, slides: 0 });
+
+    // A profile before any run, or of an arm its run does not have, is refused.
+    refuses(dir.path(), &[&fastpath, &json], "a profile goes after the results file of its run");
+    let stranger = dir.path().join("stranger.folded");
+    std::fs::write(&stranger, "# copylab profile of arm: memo\n<module>;deepcopy 10\n").unwrap();
+    refuses(dir.path(), &[&json, &stranger], "a profile of arm memo, which run before does not have");
+    std::fs::write(&stranger, "# copylab profile of arm: fastpath\n<module>;deepcopy\n").unwrap();
+    refuses(dir.path(), &[&json, &stranger], "line 2 is not a collapsed stack");
 }
 
 /// A combined copylab file with one arm and the given workloads.

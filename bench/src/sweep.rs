@@ -53,6 +53,9 @@ impl SweepSpec {
     }
 }
 
+/// A mean over another mean, with the 95% interval of that ratio when there is one.
+pub type Ratio = (f64, Option<(f64, f64)>);
+
 /// Summaries of every workload at every value of the swept constant.
 #[derive(Clone, Debug, PartialEq)]
 pub struct SweepTable {
@@ -122,7 +125,7 @@ impl SweepTable {
 
     /// Per row and value, the ratio of its mean to the first value's with the 95% interval
     /// the crossover is judged by (`None` for the first value itself).
-    pub fn ratios(&self) -> Vec<Vec<Option<(f64, Option<(f64, f64)>)>>> {
+    pub fn ratios(&self) -> Vec<Vec<Option<Ratio>>> {
         self.rows
             .iter()
             .map(|(_, summaries)| {

@@ -33,6 +33,9 @@ fn run(args: BenchRunArgs) -> Result<u8, CliError> {
         std::fs::create_dir_all(dir).map_err(|source| BenchError::Output { path: dir.clone(), source })?;
         Output::check(&dir.join("baseline.json"))?;
     }
+    if let Some(dir) = &args.profile {
+        super::bench_profile::check_dir(dir)?;
+    }
     let files = BenchFiles::materialize()?;
     if let Some(script) = &args.script {
         return super::bench_script::run(&args, script, &files, markdown_file.as_ref());
@@ -55,8 +58,12 @@ fn run(args: BenchRunArgs) -> Result<u8, CliError> {
     if let Some(markdown_file) = &markdown_file {
         markdown_file.write(&markdown::render(&report, args.memory))?;
     }
+    let profiles = match &args.profile {
+        Some(dir) => super::bench_profile::record(&plan, args.workloads.workload_file.as_deref(), dir)?,
+        None => Vec::new(),
+    };
     if let Some(html) = &html {
-        super::report::write_html(html, &copylab_bench::RunSet::from_results(&results)?)?;
+        super::report::write_html(html, &copylab_bench::RunSet::from_results(&results)?, &profiles)?;
     }
     Ok(0)
 }

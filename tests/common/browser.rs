@@ -9,6 +9,7 @@ use std::time::Duration;
 /// What the browser saw on a page.
 #[derive(Debug, PartialEq, Eq)]
 pub struct Layout {
+    /// Inline SVG plots and embedded ones (`<object class="plot">`, the flame graphs).
     pub plots: usize,
     /// Plots laid out with zero width or height.
     pub zero_sized: usize,
@@ -18,7 +19,7 @@ pub struct Layout {
 }
 
 const MEASURE: &str = "<script>(() => {\
-    const plots = [...document.querySelectorAll('svg')];\
+    const plots = [...document.querySelectorAll('svg, object.plot')];\
     const zero = plots.filter(p => { const r = p.getBoundingClientRect(); return !(r.width > 0 && r.height > 0); });\
     const out = document.createElement('pre'); out.id = 'layout-check';\
     out.textContent = ['plots', plots.length, 'zero', zero.length,\
