@@ -81,6 +81,32 @@ fn bench_and_multi_run_reports_render_in_chromium() {
     refuses(dir.path(), &[&json, &stranger], "line 2 is not a collapsed stack");
 }
 
+#[test]
+fn a_multi_run_report_compares_cpython_arms_with_the_first_runs_of_their_variant() {
+    let dir = tempfile::tempdir().unwrap();
+    let before = dir.path().join("before.json");
+    copylab()
+        .args(["bench", "--fast", "--workloads", "deepcopy_memo", "--variants", "fastpath", "--python", "python3"])
+        .arg("--json")
+        .arg(&before)
+        .assert()
+        .success();
+    let after = dir.path().join("after.json");
+    std::fs::copy(&before, &after).unwrap();
+    let html = dir.path().join("cpython.html");
+    copylab().arg("report").arg(&before).arg(&after).arg("--html").arg(&html).assert().success();
+    let page = std::fs::read_to_string(&html).unwrap();
+    // The arms table says which reference each arm's ratios use, and so does each verdict.
+    let row = |arm: &str, reference: &str| format!("<td>{arm}</td><td>after</td><td>{reference}</td>");
+    assert!(page.contains(&row("after: fastpath", "before: baseline")), "RustPython arms: the first arm");
+    assert!(page.contains(&row("after: fastpath@python3", "before: fastpath@python3")), "{page}");
+    assert!(page.contains(&row("after: baseline@python3", "before: baseline@python3")));
+    assert!(page.contains("<td>before: fastpath@python3</td><td>before</td><td>before: baseline@python3</td>"));
+    assert!(page.contains("(against before: fastpath@python3)"), "the verdict names its reference");
+    let layout = browser::open(&html, &browser::artifact("report-cpython-screenshot.png"));
+    assert_eq!(layout, browser::Layout { plots: 2, zero_sized: 0, arms: 8, workloads: 1, slides: 0 });
+}
+
 /// A combined copylab file with one arm and the given workloads.
 fn write_run(path: &Path, workloads: &[&str]) {
     let benchmarks: Vec<String> = workloads

@@ -66,7 +66,7 @@ pub(crate) fn render(set: &RunSet, patches: &[Patch], profiles: &[ArmProfile]) -
     let reference = set.arms.first().map_or("", |a| a.label.as_str());
     let _ = writeln!(
         html,
-        "<p>Every ratio is an arm's mean time per call over the reference's, <b>{}</b>, unless a row names another; below 1.00 is faster. Verdicts are Welch's two-sided t-test at 95%, as <code>pyperf compare_to</code> words them.</p>",
+        "<p>Every ratio is an arm's mean time per call over the reference's, <b>{}</b>, unless the arms table (column <i>ratios against</i>) and the row name another: a CPython arm is compared with the first run's CPython arm of its variant, or else with its run's CPython baseline. Below 1.00 is faster. Verdicts are Welch's two-sided t-test at 95%, as <code>pyperf compare_to</code> words them.</p>",
         escape(reference)
     );
     arms_table(&mut html, set, patches, profiles);
@@ -97,12 +97,17 @@ fn plural(count: usize) -> &'static str {
 }
 
 fn arms_table(html: &mut String, set: &RunSet, patches: &[Patch], profiles: &[ArmProfile]) {
-    html.push_str("<h2>Arms</h2>\n<table class=\"arms\">\n<tr><th>arm</th><th>run</th><th>metadata</th><th>why it differs</th></tr>\n");
+    html.push_str("<h2>Arms</h2>\n<table class=\"arms\">\n<tr><th>arm</th><th>run</th><th>ratios against</th><th>metadata</th><th>why it differs</th></tr>\n");
     for (index, arm) in set.arms.iter().enumerate() {
         let metadata: Vec<String> = arm.metadata.iter().map(|(k, v)| format!("{k}: {}", escape(v))).collect();
+        let reference = match reference_of(set, index) {
+            Some(reference) => escape(&set.arms[reference].label),
+            None if index == 0 => "(the reference)".to_string(),
+            None => "—".to_string(),
+        };
         let _ = writeln!(
             html,
-            "<tr class=\"arm\"><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+            "<tr class=\"arm\"><td>{}</td><td>{}</td><td>{reference}</td><td>{}</td><td>{}</td></tr>",
             escape(&arm.label),
             escape(&set.runs[arm.run].label),
             metadata.join("<br>"),
@@ -297,6 +302,8 @@ mod tests {
         assert!(html.contains("<a href=\"#variant-fastpath\">variant fastpath</a>"));
         assert!(html.contains("+&lt;new&gt;"));
         assert!(html.contains("2.00x faster: |t| = "), "{html}");
+        assert!(html.contains("<td>baseline</td><td>run</td><td>(the reference)</td>"), "{html}");
+        assert!(html.contains("<td>fastpath</td><td>run</td><td>baseline</td>"), "{html}");
         // Offline: no script, no fetched resource (the only URLs are SVG's namespace).
         assert!(!html.contains("<script") && !html.contains("src=") && !html.contains("href=\"http"));
         assert!(!html.contains("Where the time goes"), "no profiles, no flame graph section");
