@@ -175,6 +175,21 @@ fn a_console_error_fails_the_browser_check() {
     browser::open(&page, &dir.path().join("bad.png"));
 }
 
+/// The browser reports the console of embedded documents too (a flame graph's `<object>`).
+#[test]
+#[should_panic(expected = "console message from the page: console.error: from the flame graph")]
+fn a_console_error_in_an_embedded_frame_fails_the_browser_check() {
+    let dir = tempfile::tempdir().unwrap();
+    let page = dir.path().join("bad.html");
+    let svg = "&lt;svg xmlns='http://www.w3.org/2000/svg' width='90' height='90'&gt;&lt;script&gt;console.error('from the flame graph')&lt;/script&gt;&lt;/svg&gt;";
+    std::fs::write(
+        &page,
+        format!("<html><body><object class=\"plot\" type=\"image/svg+xml\" data=\"data:image/svg+xml,{svg}\"></object></body></html>"),
+    )
+    .unwrap();
+    browser::open(&page, &dir.path().join("bad.png"));
+}
+
 #[test]
 fn cam_presentation_renders_in_chromium() {
     let dir = tempfile::tempdir().unwrap();
