@@ -161,6 +161,16 @@ fn bad_input_is_refused_with_a_reason_and_no_file() {
     assert_eq!(out.status.code(), Some(2));
     assert!(stderr_of(&out).contains("cannot write"), "{}", stderr_of(&out));
 
+    // So is its --profile directory: here a file stands where the directory should be.
+    let out = copylab()
+        .args(["bench", "--fast", "--workloads", "deepcopy_memo", "--variants", "fastpath", "--profile"])
+        .arg(first.join("profiles"))
+        .timeout(std::time::Duration::from_secs(30))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr_of(&out).contains("cannot write"), "{}", stderr_of(&out));
+
     // A good report still works from the same directory.
     copylab().arg("report").arg(&first).arg("--html").arg(dir.path().join("ok.html")).assert().success();
 }
