@@ -1,12 +1,14 @@
-//! The bench report as one self-contained HTML page: inline CSS and SVG, no script, no
-//! external resource, so it opens offline and can be mailed or archived as one file.
+//! The bench report as one self-contained HTML page: inline CSS and SVG, no script of its
+//! own, no external resource, so it opens offline and can be mailed or archived as one file.
 //!
-//! Per workload: a strip plot of every arm's values (run order visible), a forest plot of
-//! each arm's ratio to the reference with its 95% interval, and a table with the t-test's
-//! verdict in words and the stability warnings beside their arm. Then the geometric means,
-//! the runs' metadata, and the patches that make each arm differ (variant diffs, fork patch
-//! sets), linked from the arms table. Numbers come from copylab-bench's [`RunSet`] and
-//! [`Report`](copylab_bench::Report); nothing is computed here but layout.
+//! The arms table names the reference of each arm's ratios. Per workload: a strip plot of
+//! every arm's values (run order visible), a forest plot of each arm's ratio to its reference
+//! with its 95% interval, and a table with the t-test's verdict in words and the stability
+//! warnings beside their arm. Then the geometric means, the flame graphs of profiled arms
+//! ([`super::flame_section`], whose embedded graphs carry inferno's script in their own
+//! documents), the runs' metadata, and the patches that make each arm differ (variant diffs,
+//! fork patch sets), linked from the arms table. Numbers come from copylab-bench's [`RunSet`]
+//! and [`Report`](copylab_bench::Report); nothing is computed here but layout.
 
 use std::fmt::Write;
 
