@@ -61,6 +61,7 @@ pub(crate) enum Command {
     #[command(after_help = "Examples:\n  \
         copylab profile --workload deepcopy\n  \
         copylab profile --variant fastpath --workload deepcopy_reduce --flamegraph flame.svg\n  \
+        copylab profile --variant fastpath --workload trio --folded fastpath.folded\n  \
         copylab profile script.py --top 10")]
     Profile(crate::commands::profile::ProfileArgs),
     /// A/B benchmark copy.py variants (and memo backends) on deepcopy workloads
@@ -68,6 +69,7 @@ pub(crate) enum Command {
         copylab bench --fast\n  \
         copylab bench --variants fastpath,merged --workloads trio,structures --json run.json\n  \
         copylab bench --variants fastpath --python python3 --markdown table.md\n  \
+        copylab bench --fast --variants fastpath --json run.json --profile profiles --html report.html\n  \
         copylab bench --variants native --python python3 --peer copium --reference copium@python3\n  \
         copylab bench --variants baseline,merged --vm stock,fork:alloc --workloads trio\n  \
         copylab bench compare before.json after.json\n  \
@@ -79,7 +81,8 @@ pub(crate) enum Command {
         every arm is compared with the first arm of the first file, on the workloads all arms share.\n\n\
         Examples:\n  \
         copylab report run.json --html report.html\n  \
-        copylab report before.json after.json --html before-after.html")]
+        copylab report before.json after.json --html before-after.html\n  \
+        copylab report run.json profiles/*.folded --html report.html")]
     Report(ReportArgs),
     /// The emulated CAM memo device: block diagram, capacity sweep, memo share, presentation
     #[command(after_help = "Examples:\n  \
@@ -286,7 +289,8 @@ pub(crate) enum BenchAction {
     #[command(after_help = "Examples:\n  \
         copylab bench sweep --variant fastpath --define _FASTPATH_MAX=1,5,20,100\n  \
         copylab bench sweep --fast --variant fastpath --define _FASTPATH_MAX=0,5 --workload-file mine.py --svg fp.svg\n  \
-        copylab bench sweep --variant fastpath --define _FASTPATH_MAX=1,5,20 --vm stock,fork:alloc")]
+        copylab bench sweep --variant fastpath --define _FASTPATH_MAX=1,5,20 --vm stock,fork:alloc\n  \
+        copylab bench sweep --fast --variant fastpath --define _FASTPATH_MAX=0,5,20 --html sweep.html")]
     Sweep(SweepArgs),
 }
 
@@ -331,6 +335,10 @@ pub(crate) struct BenchRunArgs {
     /// Write a self-contained HTML report (plots, ratios with intervals, verdicts, patches)
     #[arg(long, value_name = "FILE", conflicts_with = "script")]
     pub(crate) html: Option<PathBuf>,
+    /// After measuring, record each RustPython arm's Python call stacks into DIR/ARM.folded
+    /// (for the flame graphs of --html and `copylab report`)
+    #[arg(long, value_name = "DIR", conflicts_with = "script")]
+    pub(crate) profile: Option<PathBuf>,
     /// Also run every variant under this CPython, side by side
     #[arg(long, value_name = "EXE")]
     pub(crate) python: Option<PathBuf>,
@@ -373,12 +381,16 @@ pub(crate) struct SweepArgs {
     /// Where to write the SVG plot
     #[arg(long, value_name = "FILE", default_value = "sweep.svg")]
     pub(crate) svg: PathBuf,
+    /// Also write a self-contained HTML page: the plot, the table with ratios, arms, metadata
+    #[arg(long, value_name = "FILE")]
+    pub(crate) html: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]
 pub(crate) struct ReportArgs {
-    /// Saved runs (pyperf JSON), the reference's first
-    #[arg(value_name = "FILE.json", required = true)]
+    /// Saved runs (pyperf JSON), the reference's first; each may be followed by profiles of
+    /// its arms (`bench --profile`'s or `profile --folded`'s files) for flame graphs
+    #[arg(value_name = "FILE.json|FILE.folded", required = true)]
     pub(crate) files: Vec<PathBuf>,
     /// Where to write the HTML page
     #[arg(long, value_name = "FILE", required = true)]

@@ -44,6 +44,8 @@ pub(crate) enum CliError {
         #[source]
         source: std::io::Error,
     },
+    #[error("cannot profile arm {arm}: {reason}")]
+    Profile { arm: String, reason: String },
     #[error("cannot start the interpreter thread: {0}")]
     Thread(#[source] std::io::Error),
 }
@@ -62,6 +64,7 @@ impl CliError {
             | Self::Bench(_)
             | Self::Launcher { .. }
             | Self::Exec { .. }
+            | Self::Profile { .. }
             | Self::Tour(_) => 1,
         }
     }

@@ -36,17 +36,6 @@ impl Output {
     pub(crate) fn write(&self, contents: &str) -> Result<(), CliError> {
         Ok(copylab_bench::write_atomically(&self.path, contents)?)
     }
-
-    /// Replaces the file with what `render` writes, atomically.
-    pub(crate) fn write_with(&self, render: impl FnOnce(&mut Vec<u8>) -> std::io::Result<()>) -> Result<(), CliError> {
-        let mut bytes = Vec::new();
-        render(&mut bytes).map_err(|source| CliError::Output { path: self.path.clone(), source })?;
-        let text = String::from_utf8(bytes).map_err(|err| CliError::Output {
-            path: self.path.clone(),
-            source: std::io::Error::new(std::io::ErrorKind::InvalidData, err),
-        })?;
-        self.write(&text)
-    }
 }
 
 fn directory_of(path: &Path) -> &Path {
@@ -70,7 +59,7 @@ mod tests {
         let output = Output::check(&dir.path().join("out.json")).unwrap();
         assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0, "check must not create files");
         output.write("{}\n").unwrap();
-        output.write_with(|bytes| std::io::Write::write_all(bytes, b"[]\n")).unwrap();
+        output.write("[]\n").unwrap();
         assert_eq!(std::fs::read_to_string(output.path()).unwrap(), "[]\n");
         assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1, "no temporary file is left");
     }

@@ -86,6 +86,33 @@ fn flame_graph_is_an_svg_of_the_copy_frames() {
 }
 
 #[test]
+fn folded_stacks_are_labelled_with_the_bench_arm_they_profile() {
+    let dir = tempfile::tempdir().unwrap();
+    let (folded, svg) = (dir.path().join("arm.folded"), dir.path().join("flame.svg"));
+    let out = copylab()
+        .args(["profile", "--no-compare", "--loops", "3", "--workload", "deepcopy", "--variant", "fastpath"])
+        .args(["--memo", "cam", "--define", "_FASTPATH_MAX=7", "--folded"])
+        .arg(&folded)
+        .arg("--flamegraph")
+        .arg(&svg)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr_of(&out));
+    let text = std::fs::read_to_string(&folded).unwrap();
+    let mut lines = text.lines();
+    // The label `bench --variants fastpath --memo cam --define _FASTPATH_MAX=7` gives the arm.
+    assert_eq!(lines.next(), Some("# copylab profile of arm: fastpath,cam,_FASTPATH_MAX=7"));
+    let stacks: Vec<&str> = lines.collect();
+    assert!(stacks.iter().any(|l| l.contains("bench_deepcopy (trio.py:") && l.contains(";deepcopy (copy.py:")));
+    for line in &stacks {
+        let (_, nanos) = line.rsplit_once(' ').expect("`stack NANOS`");
+        assert!(nanos.parse::<u64>().is_ok(), "{line}");
+    }
+    // --flamegraph of the same run draws the same stacks.
+    assert!(std::fs::read_to_string(&svg).unwrap().contains("_reconstruct_fast (copy.py:"));
+}
+
+#[test]
 fn script_profile_shows_the_program_output_and_module_level() {
     let out = profile(&["-c", "import copy\nprint(len(copy.deepcopy([[i] for i in range(50)])))"]);
     assert!(out.status.success(), "{}", stderr_of(&out));

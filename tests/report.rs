@@ -22,35 +22,89 @@ fn arms_and_workloads(json: &Path) -> (BTreeSet<String>, BTreeSet<String>) {
 #[test]
 fn bench_and_multi_run_reports_render_in_chromium() {
     let dir = tempfile::tempdir().unwrap();
-    let (json, html) = (dir.path().join("before.json"), dir.path().join("bench.html"));
+    let (json, html, profiles) =
+        (dir.path().join("before.json"), dir.path().join("bench.html"), dir.path().join("profiles"));
     copylab()
         .args(["bench", "--fast", "--workloads", "deepcopy_memo,deepcopy", "--variants", "fastpath", "--json"])
         .arg(&json)
         .arg("--html")
         .arg(&html)
+        .arg("--profile")
+        .arg(&profiles)
         .assert()
         .success();
     let (arms, workloads) = arms_and_workloads(&json);
     assert_eq!((arms.len(), workloads.len()), (2, 2));
+    let (baseline, fastpath) = (profiles.join("baseline.folded"), profiles.join("fastpath.folded"));
+    let stacks = std::fs::read_to_string(&fastpath).unwrap();
+    assert!(stacks.starts_with("# copylab profile of arm: fastpath\n"), "{stacks}");
+    assert!(stacks.contains("_reconstruct_fast (copy.py:"), "fastpath's own function is in its stacks");
 
     let page = std::fs::read_to_string(&html).unwrap();
     assert!(page.contains("href=\"#variant-fastpath\""), "the fastpath arm links its patch");
     assert!(page.contains("_reconstruct_fast"), "the fastpath diff is embedded");
+    assert!(page.contains("<a href=\"#flame-1\">flame graph</a>"), "the arm's row links its flame graph");
+    assert!(page.contains("<a href=\"#flame-diff-1\">differential flame graph against baseline</a>"));
+    // The flame graphs' scripts are inside their data: URLs, never the page's own.
     assert!(!page.contains("<script") && !page.contains("src="), "the page loads nothing");
 
     let layout = browser::open(&html, &browser::artifact("report-screenshot.png"));
-    // A strip plot and a forest plot per workload.
-    assert_eq!(layout, browser::Layout { plots: 4, zero_sized: 0, arms: 2, workloads: 2, slides: 0 });
+    // A strip plot and a forest plot per workload; a flame graph per arm and a differential one.
+    assert_eq!(layout, browser::Layout { plots: 7, zero_sized: 0, arms: 2, workloads: 2, slides: 0 });
 
-    // Two runs (the same file twice under two names): every arm of each, one page.
+    // Two runs (the same file twice under two names): every arm of each, one page, with the
+    // profiles given after the run they belong to.
     let after = dir.path().join("after.json");
     std::fs::copy(&json, &after).unwrap();
     let multi = dir.path().join("multi.html");
-    copylab().arg("report").arg(&json).arg(&after).arg("--html").arg(&multi).assert().success();
+    copylab()
+        .arg("report")
+        .args([&json, &baseline, &fastpath, &after, &fastpath])
+        .arg("--html")
+        .arg(&multi)
+        .assert()
+        .success();
     let page = std::fs::read_to_string(&multi).unwrap();
     assert!(page.contains("after: fastpath") && page.contains("before: baseline"));
+    assert!(page.contains("<a href=\"#flame-diff-3\">differential flame graph against before: baseline</a>"));
+    assert!(!page.contains("id=\"flame-2\""), "after: baseline was not profiled");
     let layout = browser::open(&multi, &browser::artifact("report-multi-screenshot.png"));
-    assert_eq!(layout, browser::Layout { plots: 4, zero_sized: 0, arms: 4, workloads: 2, slides: 0 });
+    // Flame graphs of three arms, and differential ones of the two fastpath arms.
+    assert_eq!(layout, browser::Layout { plots: 9, zero_sized: 0, arms: 4, workloads: 2, slides: 0 });
+
+    // A profile before any run, or of an arm its run does not have, is refused.
+    refuses(dir.path(), &[&fastpath, &json], "a profile goes after the results file of its run");
+    let stranger = dir.path().join("stranger.folded");
+    std::fs::write(&stranger, "# copylab profile of arm: memo\n<module>;deepcopy 10\n").unwrap();
+    refuses(dir.path(), &[&json, &stranger], "a profile of arm memo, which run before does not have");
+    std::fs::write(&stranger, "# copylab profile of arm: fastpath\n<module>;deepcopy\n").unwrap();
+    refuses(dir.path(), &[&json, &stranger], "line 2 is not a collapsed stack");
+}
+
+#[test]
+fn a_multi_run_report_compares_cpython_arms_with_the_first_runs_of_their_variant() {
+    let dir = tempfile::tempdir().unwrap();
+    let before = dir.path().join("before.json");
+    copylab()
+        .args(["bench", "--fast", "--workloads", "deepcopy_memo", "--variants", "fastpath", "--python", "python3"])
+        .arg("--json")
+        .arg(&before)
+        .assert()
+        .success();
+    let after = dir.path().join("after.json");
+    std::fs::copy(&before, &after).unwrap();
+    let html = dir.path().join("cpython.html");
+    copylab().arg("report").arg(&before).arg(&after).arg("--html").arg(&html).assert().success();
+    let page = std::fs::read_to_string(&html).unwrap();
+    // The arms table says which reference each arm's ratios use, and so does each verdict.
+    let row = |arm: &str, reference: &str| format!("<td>{arm}</td><td>after</td><td>{reference}</td>");
+    assert!(page.contains(&row("after: fastpath", "before: baseline")), "RustPython arms: the first arm");
+    assert!(page.contains(&row("after: fastpath@python3", "before: fastpath@python3")), "{page}");
+    assert!(page.contains(&row("after: baseline@python3", "before: baseline@python3")));
+    assert!(page.contains("<td>before: fastpath@python3</td><td>before</td><td>before: baseline@python3</td>"));
+    assert!(page.contains("(against before: fastpath@python3)"), "the verdict names its reference");
+    let layout = browser::open(&html, &browser::artifact("report-cpython-screenshot.png"));
+    assert_eq!(layout, browser::Layout { plots: 2, zero_sized: 0, arms: 8, workloads: 1, slides: 0 });
 }
 
 /// A combined copylab file with one arm and the given workloads.
@@ -107,6 +161,16 @@ fn bad_input_is_refused_with_a_reason_and_no_file() {
     assert_eq!(out.status.code(), Some(2));
     assert!(stderr_of(&out).contains("cannot write"), "{}", stderr_of(&out));
 
+    // So is its --profile directory: here a file stands where the directory should be.
+    let out = copylab()
+        .args(["bench", "--fast", "--workloads", "deepcopy_memo", "--variants", "fastpath", "--profile"])
+        .arg(first.join("profiles"))
+        .timeout(std::time::Duration::from_secs(30))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr_of(&out).contains("cannot write"), "{}", stderr_of(&out));
+
     // A good report still works from the same directory.
     copylab().arg("report").arg(&first).arg("--html").arg(dir.path().join("ok.html")).assert().success();
 }
@@ -118,6 +182,21 @@ fn a_console_error_fails_the_browser_check() {
     let dir = tempfile::tempdir().unwrap();
     let page = dir.path().join("bad.html");
     std::fs::write(&page, "<html><body><script>missing_function();</script></body></html>").unwrap();
+    browser::open(&page, &dir.path().join("bad.png"));
+}
+
+/// The browser reports the console of embedded documents too (a flame graph's `<object>`).
+#[test]
+#[should_panic(expected = "console message from the page: console.error: from the flame graph")]
+fn a_console_error_in_an_embedded_frame_fails_the_browser_check() {
+    let dir = tempfile::tempdir().unwrap();
+    let page = dir.path().join("bad.html");
+    let svg = "&lt;svg xmlns='http://www.w3.org/2000/svg' width='90' height='90'&gt;&lt;script&gt;console.error('from the flame graph')&lt;/script&gt;&lt;/svg&gt;";
+    std::fs::write(
+        &page,
+        format!("<html><body><object class=\"plot\" type=\"image/svg+xml\" data=\"data:image/svg+xml,{svg}\"></object></body></html>"),
+    )
+    .unwrap();
     browser::open(&page, &dir.path().join("bad.png"));
 }
 
@@ -144,20 +223,38 @@ fn cam_presentation_renders_in_chromium() {
 }
 
 #[test]
-fn sweep_plot_with_bands_renders_in_chromium() {
+fn sweep_page_with_bands_renders_in_chromium() {
     let dir = tempfile::tempdir().unwrap();
-    let svg = dir.path().join("sweep.svg");
+    let (svg, html) = (dir.path().join("sweep.svg"), dir.path().join("sweep.html"));
     copylab()
-        .args(["bench", "sweep", "--fast", "--variant", "fastpath", "--define", "_FASTPATH_MAX=0,5"])
-        .args(["--workloads", "deepcopy_memo", "--svg"])
+        .args(["bench", "sweep", "--fast", "--variant", "fastpath", "--define", "_FASTPATH_MAX=0,5,20"])
+        .args(["--workloads", "deepcopy_memo,deepcopy", "--svg"])
         .arg(&svg)
+        .arg("--html")
+        .arg(&html)
         .assert()
         .success();
     let plot = std::fs::read_to_string(&svg).unwrap();
-    assert_eq!(plot.matches("<polygon class=\"band\"").count(), 1, "one band for the one workload");
-    // The browser sees the SVG as a report page would embed it.
-    let page = dir.path().join("sweep.html");
-    std::fs::write(&page, format!("<!DOCTYPE html><html><body>{plot}</body></html>")).unwrap();
-    let layout = browser::open(&page, &browser::artifact("sweep-screenshot.png"));
-    assert_eq!(layout, browser::Layout { plots: 1, zero_sized: 0, arms: 0, workloads: 0, slides: 0 });
+    assert_eq!(plot.matches("<polygon class=\"band\"").count(), 2, "a band per workload");
+    let page = std::fs::read_to_string(&html).unwrap();
+    assert!(page.contains(&plot), "the page embeds the very plot of --svg");
+    assert!(page.contains("<th>_FASTPATH_MAX =</th><th>0</th><th>5</th><th>20</th>"), "a column per value");
+    assert!(!page.contains("<script") && !page.contains("src="), "the page loads nothing");
+    let layout = browser::open(&html, &browser::artifact("sweep-screenshot.png"));
+    // The one line plot; an arm per value; a table row per workload.
+    assert_eq!(layout, browser::Layout { plots: 1, zero_sized: 0, arms: 3, workloads: 2, slides: 0 });
+
+    // An unwritable --html is refused before anything is measured, and nothing is written.
+    let out = copylab()
+        .args(["bench", "sweep", "--fast", "--variant", "fastpath", "--define", "_FASTPATH_MAX=0,5"])
+        .arg("--svg")
+        .arg(dir.path().join("other.svg"))
+        .arg("--html")
+        .arg(dir.path().join("no/such/dir/sweep.html"))
+        .timeout(std::time::Duration::from_secs(30))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2), "{}", stderr_of(&out));
+    assert!(stderr_of(&out).contains("cannot write"), "{}", stderr_of(&out));
+    assert!(!dir.path().join("other.svg").exists(), "no SVG either");
 }

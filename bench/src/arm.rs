@@ -10,6 +10,8 @@ pub const DEFAULT_MEMO: &str = "dict";
 
 /// The unmodified copy.py, the reference variant.
 pub(crate) const BASELINE: &str = "baseline";
+/// The `copylab_interpreter` metadata of a RustPython arm (a CPython arm's is its executable).
+pub(crate) const RUSTPYTHON_INTERPRETER: &str = "copylab-rustpython";
 
 /// The VM build of the running copylab binary; forks are named `fork:NAME` (`copylab fork`).
 pub const STOCK_VM: &str = "stock";

@@ -86,7 +86,7 @@ pub use report::runs::{ArmInfo, RunInfo, RunSet};
 pub use report::terminal::{self, TerminalOptions};
 pub use report::{GeometricMean, MemoryStats, Report, Row, Sample, Section, markdown};
 pub use scheduler::{Cell, RunResults, run_plan};
-pub use sweep::{SweepSpec, SweepTable, parse_sweep};
+pub use sweep::{Ratio, SweepSpec, SweepTable, parse_sweep};
 pub use verdict::{Comparison, Verdict, Warning};
 pub use workload::{
     ALL, BenchFiles, DEFAULT_SUITE, DRIVER_PY, Workload, builtin_workload_names, choose_workloads,

@@ -128,7 +128,7 @@ fn arm_metadata(arm: &Arm) -> Metadata {
     metadata.insert("copylab_memo".into(), json!(arm.memo));
     metadata.insert("copylab_vm".into(), json!(arm.vm));
     let interpreter = match &arm.interpreter {
-        Interpreter::RustPython => "copylab-rustpython".to_string(),
+        Interpreter::RustPython => crate::arm::RUSTPYTHON_INTERPRETER.to_string(),
         Interpreter::CPython(exe) => exe.display().to_string(),
     };
     metadata.insert("copylab_interpreter".into(), json!(interpreter));

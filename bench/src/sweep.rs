@@ -53,6 +53,9 @@ impl SweepSpec {
     }
 }
 
+/// A mean over another mean, with the 95% interval of that ratio when there is one.
+pub type Ratio = (f64, Option<(f64, f64)>);
+
 /// Summaries of every workload at every value of the swept constant.
 #[derive(Clone, Debug, PartialEq)]
 pub struct SweepTable {
@@ -115,6 +118,30 @@ impl SweepTable {
         lines.join("\n")
     }
 
+    /// Per row, the index of its crossover value (see [`crossover`]), if any.
+    pub fn crossovers(&self) -> Vec<Option<usize>> {
+        self.rows.iter().map(|(_, summaries)| crossover(summaries)).collect()
+    }
+
+    /// Per row and value, the ratio of its mean to the first value's with the 95% interval
+    /// the crossover is judged by (`None` for the first value itself).
+    pub fn ratios(&self) -> Vec<Vec<Option<Ratio>>> {
+        self.rows
+            .iter()
+            .map(|(_, summaries)| {
+                let first = summaries.first();
+                summaries
+                    .iter()
+                    .enumerate()
+                    .map(|(index, summary)| {
+                        let first = first.filter(|_| index > 0)?;
+                        Some((summary.mean / first.mean, crate::stats::ratio_interval_of(first, summary)))
+                    })
+                    .collect()
+            })
+            .collect()
+    }
+
     /// Mean time per call against the value, one line per workload.
     pub fn plot(&self) -> LinePlot {
         let numeric = self.spec.numeric_values();
@@ -134,9 +161,9 @@ impl SweepTable {
         let markers = self
             .rows
             .iter()
-            .filter_map(|(workload, summaries)| {
-                let at = crossover(summaries)?;
-                Some((xs[at], format!("{workload}: differs from {} = {}", self.spec.name, self.spec.values[0])))
+            .zip(self.crossovers())
+            .filter_map(|((workload, _), at)| {
+                Some((xs[at?], format!("{workload}: differs from {} = {}", self.spec.name, self.spec.values[0])))
             })
             .collect();
         LinePlot {
@@ -232,6 +259,14 @@ mod tests {
         let (low, high) = plot.series[1].band[0];
         assert!(low < y && y < high, "the band holds the mean");
         assert_eq!(plot.series[1].band.len(), plot.series[1].points.len());
+        // Each value's mean over the first's: halved at the second value, a clear crossover.
+        let ratios = table.ratios();
+        assert_eq!(ratios[0][0], None);
+        let (ratio, interval) = ratios[0][1].expect("a ratio");
+        assert!((ratio - 0.5).abs() < 1e-12, "{ratio}");
+        assert!(interval.is_some_and(|(low, high)| low < 0.5 && 0.5 < high && high < 1.0), "{interval:?}");
+        assert_eq!(table.crossovers(), vec![Some(1), Some(1)]);
+        assert_eq!(plot.markers.len(), 2);
 
         let other = parse_sweep("_FASTPATH_MAX=1,2").expect("valid");
         assert!(SweepTable::from_results(&other, &base, &stock(), &results(&spec, &base, &stock())).is_err());

@@ -33,6 +33,9 @@ fn run(args: BenchRunArgs) -> Result<u8, CliError> {
         std::fs::create_dir_all(dir).map_err(|source| BenchError::Output { path: dir.clone(), source })?;
         Output::check(&dir.join("baseline.json"))?;
     }
+    if let Some(dir) = &args.profile {
+        super::bench_profile::check_dir(dir)?;
+    }
     let files = BenchFiles::materialize()?;
     if let Some(script) = &args.script {
         return super::bench_script::run(&args, script, &files, markdown_file.as_ref());
@@ -55,8 +58,12 @@ fn run(args: BenchRunArgs) -> Result<u8, CliError> {
     if let Some(markdown_file) = &markdown_file {
         markdown_file.write(&markdown::render(&report, args.memory))?;
     }
+    let profiles = match &args.profile {
+        Some(dir) => super::bench_profile::record(&plan, args.workloads.workload_file.as_deref(), dir)?,
+        None => Vec::new(),
+    };
     if let Some(html) = &html {
-        super::report::write_html(html, &copylab_bench::RunSet::from_results(&results)?)?;
+        super::report::write_html(html, &copylab_bench::RunSet::from_results(&results)?, &profiles)?;
     }
     Ok(0)
 }
@@ -102,6 +109,7 @@ pub(super) fn plan_arms(args: &BenchRunArgs, files: &BenchFiles) -> Result<Vec<A
 
 fn sweep(args: SweepArgs) -> Result<u8, CliError> {
     let svg = Output::check(&args.svg)?;
+    let html = args.html.as_deref().map(Output::check).transpose()?;
     let spec = parse_sweep(&args.define)?;
     // Each value must be a literal and the constant a tunable of the variant: check them all
     // before spending minutes measuring.
@@ -119,6 +127,11 @@ fn sweep(args: SweepArgs) -> Result<u8, CliError> {
     super::print_text(&table.render_text());
     svg.write(&crate::render::svg_plot::render(&table.plot()))?;
     eprintln!("wrote {}", args.svg.display());
+    if let Some(html) = &html {
+        let set = copylab_bench::RunSet::from_results(&results)?;
+        html.write(&crate::render::sweep_page::render(&table, &set))?;
+        eprintln!("wrote {}", html.path().display());
+    }
     Ok(0)
 }
 

@@ -1,5 +1,6 @@
 mod ast;
 mod bench;
+mod bench_profile;
 mod bench_script;
 mod cam;
 mod dis;

@@ -15,6 +15,7 @@ use crate::error::CliError;
 use crate::output::Output;
 
 mod flame;
+pub(crate) mod folded;
 pub(crate) mod report;
 
 #[derive(Debug, Args)]
@@ -39,6 +40,10 @@ pub(crate) struct ProfileArgs {
     /// Write an interactive SVG flame graph of the run's Python call stacks to FILE
     #[arg(long, value_name = "FILE")]
     pub(crate) flamegraph: Option<PathBuf>,
+    /// Write the run's collapsed stacks to FILE, headed by the bench arm they belong to
+    /// (`copylab report run.json FILE` shows them as that arm's flame graph)
+    #[arg(long, value_name = "FILE")]
+    pub(crate) folded: Option<PathBuf>,
     /// Mark the N hottest lines
     #[arg(long, value_name = "N", default_value_t = 5)]
     pub(crate) top: usize,
@@ -49,6 +54,7 @@ pub(crate) struct ProfileArgs {
 
 pub(crate) fn profile(args: ProfileArgs) -> Result<u8, CliError> {
     let flame_file = args.flamegraph.as_deref().map(Output::check).transpose()?;
+    let folded_file = args.folded.as_deref().map(Output::check).transpose()?;
     let copy = args.copy.copy_source()?;
     // Keeps the built-in workload files on disk until both runs are over.
     let mut bench_files = None;
@@ -67,7 +73,8 @@ pub(crate) fn profile(args: ProfileArgs) -> Result<u8, CliError> {
         return Err(CliError::Usage("give a SCRIPT, -c CODE or --workload NAME to profile".into()));
     };
 
-    let (profile, unprofiled) = measure(config, target, !args.no_compare, flame_file.is_some())?;
+    let stacks = flame_file.is_some() || folded_file.is_some();
+    let (profile, unprofiled) = measure(config, target, !args.no_compare, stacks)?;
     drop(bench_files);
 
     let context = report::Context { copy: &copy, memo: args.memo.memo.name(), what: &what, top: args.top };
@@ -76,6 +83,11 @@ pub(crate) fn profile(args: ProfileArgs) -> Result<u8, CliError> {
         let path = file.path().display().to_string();
         flame::write(file, &profile, &context)?;
         eprintln!("wrote {path}");
+    }
+    if let Some(file) = folded_file {
+        let arm = arm_label(&copy, args.memo.memo.name());
+        file.write(&folded::ArmProfile { arm, folded: profile.folded.clone() }.to_text())?;
+        eprintln!("wrote {}", file.path().display());
     }
     Ok((profile.run.status & 0xff) as u8)
 }
@@ -127,4 +139,15 @@ pub(crate) fn choose_workloads(
 /// The installed copy.py as the report shows it: its source and its name.
 pub(crate) fn copy_label(copy: &CopySource) -> String {
     format!("{} ({})", copy.origin, copy.label)
+}
+
+/// The label `bench` gives the arm of this copy.py and memo on this build (`fastpath`,
+/// `fastpath,cam,_FASTPATH_MAX=5`); a `--copy-py` file is named `file:PATH`.
+fn arm_label(copy: &CopySource, memo: &str) -> String {
+    copy.defines
+        .iter()
+        .fold(copylab_bench::Arm::rustpython(&copy.label, memo), |arm, define| {
+            arm.with_define(&define.name, &define.value)
+        })
+        .label()
 }

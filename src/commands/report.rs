@@ -1,8 +1,11 @@
 //! `copylab report` and `bench --html`: the HTML page of one or more runs, with the patches
 //! that make each arm differ looked up here, where the variants and fork patch sets are known.
 
+use std::path::PathBuf;
+
 use copylab_bench::RunSet;
 
+use super::profile::folded::ArmProfile;
 use crate::cli::ReportArgs;
 use crate::error::CliError;
 use crate::fork::{PatchSet, Vm, default_patches_dir};
@@ -11,16 +14,75 @@ use crate::render::html_report::{self, Patch};
 
 pub(crate) fn report(args: &ReportArgs) -> Result<u8, CliError> {
     let output = Output::check(&args.html)?;
-    let set = RunSet::from_files(&args.files)?;
-    write_html(&output, &set)?;
+    let (runs, profiles) = runs_and_profiles(&args.files)?;
+    let set = RunSet::from_files(&runs)?;
+    let profiles = profiles_of_arms(&set, profiles)?;
+    write_html(&output, &set, &profiles)?;
     Ok(0)
 }
 
-/// Renders `set` with its arms' patches and replaces `output` with it.
-pub(crate) fn write_html(output: &Output, set: &RunSet) -> Result<(), CliError> {
-    output.write(&html_report::render(set, &patches(set)))?;
+/// Renders `set` with its arms' patches and flame graphs (`profiles`, labelled as `set`'s
+/// arms) and replaces `output` with it.
+pub(crate) fn write_html(output: &Output, set: &RunSet, profiles: &[ArmProfile]) -> Result<(), CliError> {
+    output.write(&html_report::render(set, &patches(set), profiles))?;
     eprintln!("wrote {}", output.path().display());
     Ok(())
+}
+
+/// A profile given to `report`, and the index of the run it belongs to: the results file
+/// given before it.
+struct GivenProfile {
+    run: usize,
+    path: PathBuf,
+    profile: ArmProfile,
+}
+
+/// The results files, and the profiles (`profile --folded`, `bench --profile`) among them.
+fn runs_and_profiles(files: &[PathBuf]) -> Result<(Vec<PathBuf>, Vec<GivenProfile>), CliError> {
+    let (mut runs, mut profiles) = (Vec::new(), Vec::new());
+    for path in files {
+        match ArmProfile::sniff(path)? {
+            Some(_) if runs.is_empty() => {
+                return Err(CliError::Usage(format!(
+                    "{}: a profile goes after the results file of its run, e.g. `copylab report run.json profiles/*.folded --html report.html`",
+                    path.display()
+                )));
+            }
+            Some(profile) => profiles.push(GivenProfile { run: runs.len() - 1, path: path.clone(), profile }),
+            None => runs.push(path.clone()),
+        }
+    }
+    Ok((runs, profiles))
+}
+
+/// Each profile relabelled with the arm of its run that it profiles (prefixed with the run's
+/// name when there are several runs); a profile of no such arm, or a second one of an arm, is
+/// refused.
+fn profiles_of_arms(set: &RunSet, profiles: Vec<GivenProfile>) -> Result<Vec<ArmProfile>, CliError> {
+    let mut found: Vec<ArmProfile> = Vec::new();
+    for GivenProfile { run, path, profile } in profiles {
+        let run_label = &set.runs[run].label;
+        let arm = set
+            .arms
+            .iter()
+            .filter(|arm| arm.run == run)
+            .find(|arm| arm.label == profile.arm || arm.label == format!("{run_label}: {}", profile.arm))
+            .ok_or_else(|| {
+                let arms: Vec<&str> =
+                    set.arms.iter().filter(|arm| arm.run == run).map(|arm| arm.label.as_str()).collect();
+                CliError::Usage(format!(
+                    "{}: a profile of arm {}, which run {run_label} does not have (its arms: {})",
+                    path.display(),
+                    profile.arm,
+                    arms.join(", ")
+                ))
+            })?;
+        if found.iter().any(|p| p.arm == arm.label) {
+            return Err(CliError::Usage(format!("{}: a second profile of arm {}", path.display(), arm.label)));
+        }
+        found.push(ArmProfile { arm: arm.label.clone(), folded: profile.folded });
+    }
+    Ok(found)
 }
 
 /// Each distinct variant's diff against the baseline (`variants diff`) and each fork's

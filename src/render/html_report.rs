@@ -1,12 +1,14 @@
-//! The bench report as one self-contained HTML page: inline CSS and SVG, no script, no
-//! external resource, so it opens offline and can be mailed or archived as one file.
+//! The bench report as one self-contained HTML page: inline CSS and SVG, no script of its
+//! own, no external resource, so it opens offline and can be mailed or archived as one file.
 //!
-//! Per workload: a strip plot of every arm's values (run order visible), a forest plot of
-//! each arm's ratio to the reference with its 95% interval, and a table with the t-test's
-//! verdict in words and the stability warnings beside their arm. Then the geometric means,
-//! the runs' metadata, and the patches that make each arm differ (variant diffs, fork patch
-//! sets), linked from the arms table. Numbers come from copylab-bench's [`RunSet`] and
-//! [`Report`](copylab_bench::Report); nothing is computed here but layout.
+//! The arms table names the reference of each arm's ratios. Per workload: a strip plot of
+//! every arm's values (run order visible), a forest plot of each arm's ratio to its reference
+//! with its 95% interval, and a table with the t-test's verdict in words and the stability
+//! warnings beside their arm. Then the geometric means, the flame graphs of profiled arms
+//! ([`super::flame_section`], whose embedded graphs carry inferno's script in their own
+//! documents), the runs' metadata, and the patches that make each arm differ (variant diffs,
+//! fork patch sets), linked from the arms table. Numbers come from copylab-bench's [`RunSet`]
+//! and [`Report`](copylab_bench::Report); nothing is computed here but layout.
 
 use std::fmt::Write;
 
@@ -15,7 +17,9 @@ use copylab_bench::stats::{self, TTest};
 use copylab_bench::units::format_mean_stdev;
 use copylab_bench::{ArmInfo, Comparison, RunSet, Section};
 
+use super::flame_section as flame_graph;
 use super::svg_plot::{escape, render_forest, render_strips};
+use crate::commands::profile::folded::ArmProfile;
 
 /// Why an arm differs from the reference: a variant's diff or a fork's patch files.
 #[derive(Clone, Debug, PartialEq)]
@@ -37,14 +41,14 @@ impl Patch {
     }
 }
 
-const STYLE: &str = "body{font-family:sans-serif;max-width:1200px;margin:1em auto;padding:0 1em;color:#222}\
+pub(super) const STYLE: &str = "body{font-family:sans-serif;max-width:1200px;margin:1em auto;padding:0 1em;color:#222}\
 table{border-collapse:collapse;margin:.5em 0 1em}td,th{border:1px solid #ccc;padding:3px 8px;text-align:left;vertical-align:top}\
 th{background:#f4f4f4}td.num{text-align:right;font-variant-numeric:tabular-nums}.warn{color:#a15c00;font-size:90%}\
 .faster{color:#1a7f37;font-weight:bold}.slower{color:#b42318;font-weight:bold}.ns{color:#666}\
 section.workload{border-top:2px solid #ddd;margin-top:1.5em}svg.plot{display:block;max-width:100%;height:auto}\
 pre{background:#f7f7f7;padding:.5em;overflow-x:auto;font-size:85%}details{margin:.5em 0}";
 
-pub(crate) fn render(set: &RunSet, patches: &[Patch]) -> String {
+pub(crate) fn render(set: &RunSet, patches: &[Patch], profiles: &[ArmProfile]) -> String {
     let mut html = String::new();
     let title = format!(
         "copylab bench report: {} arm{}, {} workload{}",
@@ -64,42 +68,59 @@ pub(crate) fn render(set: &RunSet, patches: &[Patch]) -> String {
     let reference = set.arms.first().map_or("", |a| a.label.as_str());
     let _ = writeln!(
         html,
-        "<p>Every ratio is an arm's mean time per call over the reference's, <b>{}</b>, unless a row names another; below 1.00 is faster. Verdicts are Welch's two-sided t-test at 95%, as <code>pyperf compare_to</code> words them.</p>",
+        "<p>Every ratio is an arm's mean time per call over the reference's, <b>{}</b>, unless the arms table (column <i>ratios against</i>) and the row name another: a CPython arm is compared with the first run's CPython arm of its variant, or else with its run's CPython baseline. Below 1.00 is faster. Verdicts are Welch's two-sided t-test at 95%, as <code>pyperf compare_to</code> words them.</p>",
         escape(reference)
     );
-    arms_table(&mut html, set, patches);
+    arms_table(&mut html, set, patches, profiles);
     geometric_means(&mut html, set);
     for (index, section) in set.report.sections.iter().enumerate() {
         workload(&mut html, set, index, section);
     }
+    flame_graph::sections(&mut html, set, profiles);
     runs_metadata(&mut html, set);
     patch_sections(&mut html, patches);
     html.push_str("</body>\n</html>\n");
     html
 }
 
+/// The arm that arm `arm`'s ratios are computed against (`None` for the first arm, the
+/// reference of all others unless a row names another).
+pub(super) fn reference_of(set: &RunSet, arm: usize) -> Option<usize> {
+    if arm == 0 {
+        return None;
+    }
+    let label = &set.arms[arm].label;
+    let named = set.report.sections.iter().flat_map(|s| &s.rows).find(|row| row.label == *label)?.reference.as_ref();
+    Some(named.and_then(|named| set.arms.iter().position(|a| a.label == *named)).unwrap_or(0))
+}
+
 fn plural(count: usize) -> &'static str {
     if count == 1 { "" } else { "s" }
 }
 
-fn arms_table(html: &mut String, set: &RunSet, patches: &[Patch]) {
-    html.push_str("<h2>Arms</h2>\n<table class=\"arms\">\n<tr><th>arm</th><th>run</th><th>metadata</th><th>why it differs</th></tr>\n");
-    for arm in &set.arms {
+fn arms_table(html: &mut String, set: &RunSet, patches: &[Patch], profiles: &[ArmProfile]) {
+    html.push_str("<h2>Arms</h2>\n<table class=\"arms\">\n<tr><th>arm</th><th>run</th><th>ratios against</th><th>metadata</th><th>why it differs</th></tr>\n");
+    for (index, arm) in set.arms.iter().enumerate() {
         let metadata: Vec<String> = arm.metadata.iter().map(|(k, v)| format!("{k}: {}", escape(v))).collect();
+        let reference = match reference_of(set, index) {
+            Some(reference) => escape(&set.arms[reference].label),
+            None if index == 0 => "(the reference)".to_string(),
+            None => "—".to_string(),
+        };
         let _ = writeln!(
             html,
-            "<tr class=\"arm\"><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+            "<tr class=\"arm\"><td>{}</td><td>{}</td><td>{reference}</td><td>{}</td><td>{}</td></tr>",
             escape(&arm.label),
             escape(&set.runs[arm.run].label),
             metadata.join("<br>"),
-            patch_links(arm, patches)
+            patch_links(arm, patches, &flame_graph::links(set, index, profiles))
         );
     }
     html.push_str("</table>\n");
 }
 
-fn patch_links(arm: &ArmInfo, patches: &[Patch]) -> String {
-    let mut links = Vec::new();
+fn patch_links(arm: &ArmInfo, patches: &[Patch], flame_links: &[String]) -> String {
+    let mut links = flame_links.to_vec();
     let ids = [arm.variant.as_deref().map(Patch::variant_id), arm.vm.as_deref().map(Patch::vm_id)];
     for id in ids.into_iter().flatten() {
         if let Some(patch) = patches.iter().find(|p| p.id == id) {
@@ -276,16 +297,35 @@ mod tests {
             title: "variant fastpath".into(),
             files: vec![("fastpath.patch".into(), "--- a/copy.py\n+<new>\n".into())],
         };
-        let html = render(&set, &[patch]);
+        let html = render(&set, &[patch], &[]);
         assert_eq!(html.matches("<section class=\"workload\"").count(), 2);
         assert_eq!(html.matches("<svg").count(), 4, "a strip and a forest plot per workload");
         assert_eq!(html.matches("<tr class=\"arm\">").count(), 2);
         assert!(html.contains("<a href=\"#variant-fastpath\">variant fastpath</a>"));
         assert!(html.contains("+&lt;new&gt;"));
         assert!(html.contains("2.00x faster: |t| = "), "{html}");
+        assert!(html.contains("<td>baseline</td><td>run</td><td>(the reference)</td>"), "{html}");
+        assert!(html.contains("<td>fastpath</td><td>run</td><td>baseline</td>"), "{html}");
         // Offline: no script, no fetched resource (the only URLs are SVG's namespace).
         assert!(!html.contains("<script") && !html.contains("src=") && !html.contains("href=\"http"));
+        assert!(!html.contains("Where the time goes"), "no profiles, no flame graph section");
         let arm = ArmInfo { label: "x".into(), run: 0, variant: None, vm: None, metadata: Vec::new() };
-        assert_eq!(patch_links(&arm, &[]), "—");
+        assert_eq!(patch_links(&arm, &[], &[]), "—");
+    }
+
+    #[test]
+    fn profiled_arms_get_a_flame_graph_and_a_differential_one_against_their_reference() {
+        let set = set();
+        let profile = |arm: &str, leaf: &str| ArmProfile { arm: arm.into(), folded: vec![format!("main;{leaf} 100")] };
+        let html =
+            render(&set, &[], &[profile("baseline", "_deepcopy_list"), profile("fastpath", "_reconstruct_fast")]);
+        assert_eq!(html.matches("<object class=\"plot flame\"").count(), 3);
+        assert!(html.contains("<a href=\"#flame-0\">flame graph</a>"));
+        assert!(html.contains("<a href=\"#flame-diff-1\">differential flame graph against baseline</a>"));
+        assert!(html.contains("_reconstruct_fast") && html.contains("data:image/svg+xml;charset=utf-8,"));
+        // Only the reference profiled: its own graph, and nothing to compare the other with.
+        let html = render(&set, &[], &[profile("baseline", "x")]);
+        assert_eq!(html.matches("<object class=\"plot flame\"").count(), 1);
+        assert!(html.contains("Not profiled: fastpath"));
     }
 }

@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 
 use serde_json::{Map, Value};
 
+use crate::arm::{BASELINE, RUSTPYTHON_INTERPRETER};
 use crate::error::BenchError;
 use crate::pyperf::Suite;
 use crate::report::{Report, Sample};
@@ -75,6 +76,8 @@ impl RunSet {
     fn from_suites(suites: Vec<(String, Suite, PathBuf)>) -> Result<RunSet, BenchError> {
         let several = suites.len() > 1;
         let (mut runs, mut arms, mut samples) = (Vec::new(), Vec::new(), Vec::new());
+        // Each arm's label within its own run, before any prefix.
+        let mut own_labels = Vec::new();
         for (index, (label, suite, path)) in suites.iter().enumerate() {
             let parsed =
                 parse(suite, index, path).map_err(|reason| BenchError::ReadResults { path: path.clone(), reason })?;
@@ -82,6 +85,7 @@ impl RunSet {
                 samples.push((workload, arms.len() + arm, sample));
             }
             for mut arm in parsed.arms {
+                own_labels.push(arm.label.clone());
                 // A per-arm file (`--json-dir`) is named after its arm: no prefix needed.
                 if several && *label != arm.label {
                     arm.label = format!("{label}: {}", arm.label);
@@ -120,9 +124,41 @@ impl RunSet {
         }
         let labels = arms.iter().map(|a| a.label.clone()).collect();
         let values = workloads.iter().map(|(n, s)| (n.clone(), s.iter().map(|s| s.values.clone()).collect())).collect();
-        let report = Report::build(labels, workloads);
+        let references: Vec<usize> = (0..arms.len()).map(|index| reference_of(&arms, &own_labels, index)).collect();
+        let report = Report::build_with_references(labels, &references, workloads);
         Ok(RunSet { runs, arms, workloads: values, report })
     }
+}
+
+/// The arm that `arms[index]` is compared with. RustPython arms and foreign ones: the first
+/// arm. A CPython arm (`bench --python`): the first run's CPython arm of the same variant
+/// (or peer, memo and defines), so each CPython variant is followed from run to run; failing
+/// that (or in the first run), as `bench` compares it within its run
+/// ([`super::reference_arm`]): a variant with the run's CPython baseline on the same
+/// interpreter, the baseline itself with the first arm.
+fn reference_of(arms: &[ArmInfo], own_labels: &[String], index: usize) -> usize {
+    let interpreter =
+        |i: usize| arms[i].metadata.iter().find(|(key, _)| key == "interpreter").map(|(_, value)| value.as_str());
+    let is_cpython = |i: usize| interpreter(i).is_some_and(|exe| exe != RUSTPYTHON_INTERPRETER);
+    // The label without its `@interpreter`: variant, memo and defines, or the peer's module.
+    let kind = |i: usize| own_labels[i].split('@').next().unwrap_or_default();
+    if !is_cpython(index) {
+        return 0;
+    }
+    let arm = &arms[index];
+    if arm.run > 0
+        && let Some(first_run) = (0..arms.len()).find(|&i| arms[i].run == 0 && is_cpython(i) && kind(i) == kind(index))
+    {
+        return first_run;
+    }
+    if kind(index) == BASELINE {
+        return 0;
+    }
+    (0..arms.len())
+        .find(|&i| {
+            arms[i].run == arm.run && is_cpython(i) && kind(i) == BASELINE && interpreter(i) == interpreter(index)
+        })
+        .unwrap_or(0)
 }
 
 /// A file's label: its stem, or its path when two files share a stem.
@@ -273,6 +309,56 @@ mod tests {
         ])
         .unwrap_err();
         assert!(err.to_string().contains("give each run once"), "{err}");
+    }
+
+    /// A combined file with RustPython baseline and fastpath, and both under `exe`.
+    fn with_cpython(exe: &str) -> Suite {
+        let arms = [("baseline", "copylab-rustpython", "baseline"), ("fastpath", "copylab-rustpython", "fastpath")]
+            .into_iter()
+            .chain([("baseline", exe, "baseline@python3"), ("fastpath", exe, "fastpath@python3")]);
+        let benchmarks: Vec<_> = arms
+            .map(|(variant, interpreter, label)| {
+                json!({"metadata": {"name": format!("w1[{label}]"), "unit": "second", "loops": 100,
+                    "copylab_arm": label, "copylab_variant": variant, "copylab_interpreter": interpreter},
+                    "runs": [{"values": [1.0, 1.01, 0.99]}]})
+            })
+            .collect();
+        suite(json!({"version": "1.0", "benchmarks": benchmarks}))
+    }
+
+    fn references(set: &RunSet) -> Vec<(String, Option<String>)> {
+        set.report.sections[0].rows.iter().map(|row| (row.label.clone(), row.reference.clone())).collect()
+    }
+
+    #[test]
+    fn cpython_arms_are_compared_with_the_first_runs_cpython_arm_of_their_variant() {
+        let one = RunSet::from_suites(vec![("run".into(), with_cpython("/usr/bin/python3"), "run.json".into())]);
+        let named = |label: &str, reference: Option<&str>| (label.to_string(), reference.map(String::from));
+        // One run: as bench compares them, CPython variants with the CPython baseline.
+        assert_eq!(
+            references(&one.unwrap()),
+            [
+                named("baseline", None),
+                named("fastpath", None),
+                named("baseline@python3", None),
+                named("fastpath@python3", Some("baseline@python3")),
+            ]
+        );
+        let two = RunSet::from_suites(vec![
+            ("before".into(), with_cpython("/usr/bin/python3"), "before.json".into()),
+            ("after".into(), with_cpython("/opt/python3"), "after.json".into()),
+        ])
+        .unwrap();
+        let references = references(&two);
+        assert_eq!(references[4..6], [named("after: baseline", None), named("after: fastpath", None)]);
+        // Each CPython arm of the second run against the same variant in the first.
+        assert_eq!(
+            references[6..],
+            [
+                named("after: baseline@python3", Some("before: baseline@python3")),
+                named("after: fastpath@python3", Some("before: fastpath@python3")),
+            ]
+        );
     }
 
     #[test]
