@@ -34,8 +34,7 @@ fn main() {
         fs::write(&source_out, patched).expect("OUT_DIR is writable");
         writeln!(
             table,
-            "    PatchedModule {{ name: {module:?}, patch: include_str!({patch:?}), source: include_str!({source:?}) }},",
-            patch = patch_path.display().to_string(),
+            "    PatchedModule {{ name: {module:?}, source: include_str!({source:?}) }},",
             source = source_out.display().to_string(),
         )
         .expect("writing to a String cannot fail");

@@ -9,8 +9,8 @@ use rustpython_vm::compiler::Mode;
 use rustpython_vm::{PyResult, VirtualMachine};
 
 use crate::error::HostError;
-use crate::python_helper::PythonHelper;
 use crate::pylib_patches::patched_modules as pylib_patched;
+use crate::python_helper::PythonHelper;
 use crate::{exception, lean_thread};
 
 const HOOK_SOURCE: &str = include_str!("../python/import_hook.py");

@@ -5,18 +5,16 @@
 
 /// One patched stdlib module.
 #[derive(Debug, Clone, Copy)]
-pub struct PatchedModule {
+pub(crate) struct PatchedModule {
     /// The module's import name (`_pydecimal`).
-    pub name: &'static str,
-    /// The unified diff, as reviewed in pylib-patches/.
-    pub patch: &'static str,
+    pub(crate) name: &'static str,
     /// The module's source with the patch applied.
-    pub source: &'static str,
+    pub(crate) source: &'static str,
 }
 
 include!(concat!(env!("OUT_DIR"), "/pylib_patched.rs"));
 
 /// Every patched module, sorted by name.
-pub fn patched_modules() -> &'static [PatchedModule] {
+pub(crate) fn patched_modules() -> &'static [PatchedModule] {
     PATCHED_MODULES
 }
