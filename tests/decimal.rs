@@ -7,7 +7,7 @@
 use std::collections::BTreeSet;
 use std::path::Path;
 
-use crate::common::{copylab, fixture, python3_output, stderr_of, stdout_of};
+use crate::common::{copylab, fixture, pyperformance_compat_table, python3_output, stderr_of, stdout_of};
 use crate::conformance::{Suite, suites};
 
 /// What tests/fixtures/decimal_max_prec.py prints under CPython 3.11's C decimal.
@@ -117,14 +117,6 @@ fn cpython_314_test_decimal_fails_nothing_new_and_passes_upstreams_test_of_the_f
 /// (the report); through the compatibility-table command it now runs on both.
 #[test]
 fn pyperformance_decimal_factorial_runs_under_copylab() {
-    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join(".ci/pyperformance-compat");
-    let out = assert_cmd::Command::new("python3")
-        .arg(&script)
-        .args(["--copylab", env!("CARGO_BIN_EXE_copylab"), "--only", "decimal_factorial", "--limit", "300"])
-        .timeout(std::time::Duration::from_secs(600))
-        .output()
-        .expect("python3 runs the script");
-    assert!(out.status.success(), "{}", stderr_of(&out));
-    let table = stdout_of(&out);
+    let table = pyperformance_compat_table("decimal_factorial", 300);
     assert!(table.contains("| all | **1 of 1 ok** | **1 of 1 ok** |"), "{table}");
 }
