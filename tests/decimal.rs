@@ -36,6 +36,20 @@ fn decimal_at_max_prec_computes_what_c_decimal_computes() {
     assert_eq!(stdout_of(&out), MAX_PREC_OUTPUT);
 }
 
+/// The patch's helpers agree with the expressions they replace (`q < 10**e`, `str(n)`,
+/// `int(s)`) at every boundary, past the int/str limit, which stays where it was.
+#[test]
+fn the_patchs_helpers_agree_with_what_they_replace() {
+    let out = copylab().arg("run").arg(fixture("decimal_patch_helpers.py")).output().unwrap();
+    assert!(out.status.success(), "{}", stderr_of(&out));
+    assert_eq!(
+        stdout_of(&out),
+        "below_power_of_ten 3493 cases\n\
+         digits round trip 31 numbers, limit still 4300\n\
+         bad digits: invalid literal for int() with base 10: '12x4'\n"
+    );
+}
+
 /// `decimal` is the served module, and a traceback through it shows its source lines.
 #[test]
 fn decimal_is_the_patched_pydecimal_with_its_lines_in_tracebacks() {
