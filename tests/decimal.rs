@@ -19,6 +19,9 @@ exact True
 quotient 3000
 Wilson 3000
 sum 2 0
+int True hash True
+ratio True fma True
+against int True True True
 str(int) over the limit: ValueError
 ";
 
