@@ -10,18 +10,23 @@ use std::path::{Path, PathBuf};
 use crate::common::{copylab, python3_output, stderr_of};
 
 /// One CPython test suite: the directory holding its `test` package.
-struct Suite {
-    version: &'static str,
-    dir: PathBuf,
+pub(crate) struct Suite {
+    pub(crate) version: &'static str,
+    pub(crate) dir: PathBuf,
     install: &'static str,
 }
 
 impl Suite {
+    /// Its `test/NAME`, which must be there.
+    pub(crate) fn test_file(&self, name: &str) -> PathBuf {
+        let path = self.dir.join("test").join(name);
+        assert!(path.exists(), "{} is missing: {} (.ci/run does)", path.display(), self.install);
+        path
+    }
+
     /// Its test_copy.py, which must be there.
     fn test_copy(&self) -> PathBuf {
-        let test_copy = self.dir.join("test/test_copy.py");
-        assert!(test_copy.exists(), "{} is missing: {} (.ci/run does)", test_copy.display(), self.install);
-        test_copy
+        self.test_file("test_copy.py")
     }
 
     /// How many tests test_copy defines: the `test*` methods of its classes, read from its
@@ -43,7 +48,7 @@ fn unpacked(version: &'static str, install: &'static str) -> Suite {
     Suite { version, dir: Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("target/cpython-{version}")), install }
 }
 
-fn suites() -> [Suite; 3] {
+pub(crate) fn suites() -> [Suite; 3] {
     [
         Suite {
             version: "3.11",

@@ -6,6 +6,7 @@ mod common;
 mod bench;
 mod conformance;
 mod copy_selection;
+mod decimal;
 mod differential;
 mod fork;
 mod hostile;

@@ -2,7 +2,9 @@
 //! child interpreters that inherit the copy.py selection, pyperf and pyperformance hosted
 //! end to end, and `bench --script`.
 
-use crate::common::{copylab, fixture, pyperf_site_packages, python3_output, stderr_of, stdout_of};
+use crate::common::{
+    copylab, fixture, pyperf_site_packages, pyperformance_compat_table, python3_output, stderr_of, stdout_of,
+};
 use predicates::prelude::*;
 
 #[test]
@@ -226,15 +228,7 @@ fn bench_script_that_does_not_exist_is_a_usage_error() {
 /// cause. (The whole table takes minutes; two benchmarks show the command works.)
 #[test]
 fn the_compatibility_table_command_runs_pyperformance_benchmarks_on_both() {
-    let script = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(".ci/pyperformance-compat");
-    let out = assert_cmd::Command::new("python3")
-        .arg(&script)
-        .args(["--copylab", env!("CARGO_BIN_EXE_copylab"), "--only", "unpack_sequence,asyncio_tcp", "--limit", "120"])
-        .timeout(std::time::Duration::from_secs(600))
-        .output()
-        .expect("python3 runs the script");
-    assert!(out.status.success(), "{}", stderr_of(&out));
-    let table = stdout_of(&out);
+    let table = pyperformance_compat_table("unpack_sequence,asyncio_tcp", 120);
     let row = |name: &str| table.lines().find(|l| l.starts_with(&format!("| {name} |"))).unwrap_or_default().to_owned();
     assert!(row("unpack_sequence").matches("| ok (").count() == 2, "{table}");
     let asyncio = row("asyncio_tcp");

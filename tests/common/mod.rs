@@ -59,6 +59,20 @@ pub fn pyperf_site_packages() -> String {
     python3_output("import pyperf, sysconfig; print(sysconfig.get_paths()['purelib'])")
 }
 
+/// The table `.ci/pyperformance-compat` prints for the benchmarks `only` (comma-separated), run
+/// under CPython and this build's copylab, each with a limit of `limit_seconds`.
+pub fn pyperformance_compat_table(only: &str, limit_seconds: u32) -> String {
+    let script = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(".ci/pyperformance-compat");
+    let out = Command::new("python3")
+        .arg(&script)
+        .args(["--copylab", env!("CARGO_BIN_EXE_copylab"), "--only", only, "--limit", &limit_seconds.to_string()])
+        .timeout(std::time::Duration::from_secs(600))
+        .output()
+        .expect("python3 runs the script");
+    assert!(out.status.success(), "{}", stderr_of(&out));
+    stdout_of(&out)
+}
+
 /// Every arm in `arms` has a row in bench's table `table` that ends in a verdict.
 pub fn assert_verdicts(table: &str, arms: &[&str]) {
     for arm in arms {

@@ -1,4 +1,5 @@
-# Serves copylab's selected copy.py as the module `copy`, ahead of the frozen stdlib.
+# Serves copylab's selected copy.py as the module `copy`, and the stdlib modules copylab patches
+# (vm-patches/pylib-patches/), ahead of the frozen stdlib.
 #
 # Run once by the host before any user code. A meta-path finder, rather than a frozen module,
 # because the spec can then carry an origin (`copy.__file__` names the variant) and the
@@ -29,16 +30,42 @@ class CopyVariantLoader:
         return False
 
 
-class CopyVariantFinder:
-    def __init__(self, loader, origin):
-        self._loader = loader
+class PatchedModuleLoader:
+    """A stdlib module as rustpython-pylib ships it plus copylab's patch
+    (vm-patches/pylib-patches/), compiled at its first import only."""
+
+    def __init__(self, source, origin):
+        self._source = source
         self._origin = origin
 
+    def create_module(self, spec):
+        return None
+
+    def exec_module(self, module):
+        exec(compile(self._source, self._origin, "exec"), module.__dict__)
+
+    def get_source(self, fullname):
+        return self._source
+
+    def is_package(self, fullname):
+        return False
+
+
+class EmbeddedSourceFinder:
+    """Serves the modules copylab embeds as source, ahead of the frozen stdlib: the selected
+    copy.py as `copy`, and the patched stdlib modules. `modules` maps a name to its
+    (loader, origin)."""
+
+    def __init__(self, modules):
+        self._modules = modules
+
     def find_spec(self, fullname, path=None, target=None):
-        if fullname != "copy":
+        entry = self._modules.get(fullname)
+        if entry is None:
             return None
-        spec = ModuleSpec("copy", self._loader, origin=self._origin)
-        # has_location makes importlib set copy.__file__ to the origin.
+        loader, origin = entry
+        spec = ModuleSpec(fullname, loader, origin=origin)
+        # has_location makes importlib set the module's __file__ to the origin.
         spec.has_location = True
         return spec
 
@@ -243,12 +270,16 @@ LEAN_PATCHES = {
 }
 
 
-def install(code, source, origin, label, memo_backend, defines, lean):
+def install(code, source, origin, label, memo_backend, defines, lean, patched_modules):
+    """`patched_modules` maps a stdlib module's name to its patched source."""
     _copylab.variant = label
     _copylab.copy_origin = origin
     _copylab.memo_backend = memo_backend
-    loader = CopyVariantLoader(code, source, memo_backend)
-    sys.meta_path.insert(0, CopyVariantFinder(loader, origin))
+    served = {"copy": (CopyVariantLoader(code, source, memo_backend), origin)}
+    for name, patched_source in patched_modules.items():
+        patched_origin = f"<copylab:patched>/{name}.py"
+        served[name] = (PatchedModuleLoader(patched_source, patched_origin), patched_origin)
+    sys.meta_path.insert(0, EmbeddedSourceFinder(served))
     metadata = {"copylab_variant": label, "copylab_copy_py": origin, "copylab_memo": memo_backend}
     if defines:
         metadata["copylab_defines"] = defines
@@ -257,5 +288,7 @@ def install(code, source, origin, label, memo_backend, defines, lean):
         patches.update(LEAN_PATCHES)
     sys.meta_path.insert(0, PatchAfterImport(patches))
     sys.meta_path.insert(0, LeftOut())
-    # Start-up must not have bound the frozen copy.py already; drop it if it did.
-    sys.modules.pop("copy", None)
+    # Start-up must not have bound the frozen copy.py (or another served module) already;
+    # drop it if it did.
+    for name in served:
+        sys.modules.pop(name, None)

@@ -1,5 +1,6 @@
-//! Installs the selected copy.py as the module `copy`, the stdlib patches of the build and the
-//! refusals of what it leaves out (see python/import_hook.py), and the lean build's `_thread`.
+//! Installs the selected copy.py as the module `copy`, the patched stdlib modules
+//! (crate::pylib_patches), the stdlib patches of the build and the refusals of what it leaves out
+//! (see python/import_hook.py), and the lean build's `_thread`.
 
 use copylab_stdlib_copy::CopySource;
 
@@ -8,6 +9,7 @@ use rustpython_vm::compiler::Mode;
 use rustpython_vm::{PyResult, VirtualMachine};
 
 use crate::error::HostError;
+use crate::pylib_patches::patched_modules as pylib_patched;
 use crate::python_helper::PythonHelper;
 use crate::{exception, lean_thread};
 
@@ -42,7 +44,17 @@ fn run_hook(
         vm.ctx.new_str(memo.name()).into(),
         vm.ctx.new_str(copy.defines.iter().map(ToString::to_string).collect::<Vec<_>>().join(",")).into(),
         vm.ctx.new_bool(lean_thread::LEAN).into(),
+        patched_modules(vm)?.into(),
     ];
     hook.call(vm, "install", args)?;
     Ok(())
+}
+
+/// `{name: patched source}` of vm-patches/pylib-patches/, for the hook to serve.
+fn patched_modules(vm: &VirtualMachine) -> PyResult<rustpython_vm::builtins::PyDictRef> {
+    let modules = vm.ctx.new_dict();
+    for module in pylib_patched() {
+        modules.set_item(module.name, vm.ctx.new_str(module.source).into(), vm)?;
+    }
+    Ok(modules)
 }

@@ -21,6 +21,7 @@ mod lean_thread;
 mod native_copy;
 mod profile;
 mod program;
+mod pylib_patches;
 mod python_helper;
 mod stack;
 mod trace;
