@@ -20,7 +20,7 @@ pub(crate) enum ForkAction {
     List(PatchesDir),
     /// Copy the pristine rustpython-vm and apply a fork's patches, without building
     #[command(
-        after_help = "Examples:\n  copylab fork apply alloc\n  copylab fork apply alloc+dispatch --out /tmp/forks"
+        after_help = "Examples:\n  copylab fork apply alloc\n  copylab fork apply alloc+defaults --out /tmp/forks"
     )]
     Apply {
         /// Patch sets joined by '+', e.g. alloc+dispatch
@@ -34,8 +34,8 @@ pub(crate) enum ForkAction {
     },
     /// Build fork binaries (minutes each) into target/fork/NAME/copylab
     #[command(
-        after_help = "Examples:\n  copylab fork build alloc\n  copylab fork build alloc threading alloc+dispatch\n  \
-        copylab bench --vm stock,fork:alloc --fast"
+        after_help = "Examples:\n  copylab fork build alloc\n  copylab fork build alloc threading alloc+defaults\n  \
+        copylab bench --fast --vm stock,fork:alloc"
     )]
     Build {
         /// Forks to build: patch sets joined by '+'

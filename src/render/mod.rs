@@ -6,4 +6,5 @@
 pub(crate) mod cam_diagram;
 pub(crate) mod cam_slides;
 pub(crate) mod html_report;
+pub(crate) mod markdown_report;
 pub(crate) mod svg_plot;
