@@ -34,7 +34,7 @@ pub(crate) enum Command {
         copylab run --variant merged -m pyperf timeit --fast -s 'import copy' 'copy.deepcopy([1])'\n  \
         copylab run --variant merged -- -u -X dev script.py arg1\n  \
         copylab run --variant fastpath -c 'import copy; print(copy.__file__)'\n  \
-        PYTHONPATH=/usr/lib/python3.11 copylab run --copy-py /usr/lib/python3.11/copy.py /usr/lib/python3.11/test/test_copy.py\n  \
+        copylab run --copy-py /usr/lib/python3.11/copy.py script.py\n  \
         copylab run --memo cam --cam-entries 64 --cam-stats script.py")]
     Run(RunCommandArgs),
     /// Print the bytecode of a file, a code string, or one function, as dis.dis does
@@ -82,7 +82,7 @@ pub(crate) enum Command {
         copylab report run.json --html report.html\n  \
         copylab report before.json after.json --html before-after.html\n  \
         copylab report run.json --markdown results.md\n  \
-        copylab report run.json --markdown - --arms baseline,fastpath --workloads deepcopy")]
+        copylab report run.json --markdown - --arms baseline,fastpath")]
     Report(ReportArgs),
     /// The emulated CAM memo device: block diagram, capacity sweep, memo share, presentation
     #[command(after_help = "Examples:\n  \
@@ -288,7 +288,7 @@ pub(crate) enum BenchAction {
     /// Run one workload set across values of a tunable constant; table and SVG plot
     #[command(after_help = "Examples:\n  \
         copylab bench sweep --fast --variant fastpath --define _FASTPATH_MAX=1,5,20,100 --svg sweep.svg\n  \
-        copylab bench sweep --fast --variant fastpath --define _FASTPATH_MAX=0,5 --workload-file mine.py --svg fp.svg\n  \
+        copylab bench sweep --fast --variant fastpath --define _FASTPATH_MAX=0,5 --workload-file mine.py\n  \
         copylab bench sweep --fast --variant fastpath --define _FASTPATH_MAX=1,5,20 --vm stock,fork:alloc")]
     Sweep(SweepArgs),
 }

@@ -100,7 +100,7 @@ fn subcommands(prefix: &[String]) -> Vec<Vec<String>> {
     for line in help.lines() {
         if line == "Commands:" {
             in_commands = true;
-        } else if in_commands && line.starts_with("  ") {
+        } else if in_commands && line.starts_with("  ") && !line.starts_with("   ") {
             let name = line.split_whitespace().next().unwrap_or_default().to_string();
             if name != "help" {
                 let mut path = prefix.to_vec();
@@ -108,7 +108,7 @@ fn subcommands(prefix: &[String]) -> Vec<Vec<String>> {
                 found.extend(subcommands(&path));
                 found.push(path);
             }
-        } else if in_commands {
+        } else if in_commands && !line.starts_with("   ") {
             in_commands = false;
         }
     }
