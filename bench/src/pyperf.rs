@@ -133,7 +133,6 @@ fn command_line(args: impl Iterator<Item = String>) -> String {
     words.join(" ")
 }
 
-
 fn arm_metadata(arm: &Arm) -> Metadata {
     let mut metadata = Metadata::new();
     metadata.insert("copylab_arm".into(), json!(arm.label()));

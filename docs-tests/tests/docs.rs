@@ -161,7 +161,7 @@ fn markdown_files() -> Vec<PathBuf> {
     fn walk(dir: &Path, found: &mut Vec<PathBuf>) {
         for entry in std::fs::read_dir(dir).unwrap().map(Result::unwrap) {
             let path = entry.path();
-            if path.is_dir() && !path.extension().is_some_and(|e| e == "in") {
+            if path.is_dir() && path.extension().is_none_or(|e| e != "in") {
                 walk(&path, found);
             } else if path.extension().is_some_and(|e| e == "md") {
                 found.push(path);
@@ -260,10 +260,5 @@ fn the_results_page_and_readme_table_are_what_the_saved_runs_give() {
         .env("COPYLAB", copylab())
         .output()
         .expect("bash runs .ci/results");
-    assert!(
-        out.status.success(),
-        "{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert!(out.status.success(), "{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
 }

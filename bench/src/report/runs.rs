@@ -199,7 +199,9 @@ fn references(runs: &[RunInfo], arms: &[ArmInfo]) -> Vec<usize> {
                 return 0;
             }
             arms.iter()
-                .position(|other| other.run == arm.run && meta(other, "interpreter") == interpreter && bare(other) == baseline)
+                .position(|other| {
+                    other.run == arm.run && meta(other, "interpreter") == interpreter && bare(other) == baseline
+                })
                 .unwrap_or(0)
         })
         .collect()
@@ -403,7 +405,8 @@ mod tests {
 
     #[test]
     fn select_keeps_the_named_arms_and_workloads_and_compares_again() {
-        let set = RunSet::from_suites(vec![("run".into(), with_cpython(&["w1", "w2", "w3"]), "run.json".into())]).unwrap();
+        let set =
+            RunSet::from_suites(vec![("run".into(), with_cpython(&["w1", "w2", "w3"]), "run.json".into())]).unwrap();
         let part = set.select(&["baseline".into(), "copium@python3".into()], &["w1".into(), "w3".into()]).unwrap();
         let labels: Vec<_> = part.report.labels.iter().map(String::as_str).collect();
         assert_eq!(labels, ["baseline", "copium@python3"]);
