@@ -220,11 +220,13 @@ pub(crate) struct VariantsArgs {
 #[derive(Debug, Subcommand)]
 pub(crate) enum VariantsAction {
     /// Print a variant's full copy.py source
+    #[command(after_help = "Examples:\n  copylab variants show memo\n  copylab variants show native")]
     Show {
         #[arg(value_parser = parse_variant)]
         name: &'static Variant,
     },
     /// Print a variant's unified diff against the baseline
+    #[command(after_help = "Examples:\n  copylab variants diff memo\n  copylab variants diff native")]
     Diff {
         #[arg(value_parser = parse_variant)]
         name: &'static Variant,

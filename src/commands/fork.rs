@@ -17,13 +17,14 @@ pub(crate) struct ForkArgs {
 #[derive(Debug, Subcommand)]
 pub(crate) enum ForkAction {
     /// List the patch sets (directories of vm-patches/patches/)
+    #[command(after_help = "Examples:\n  copylab fork list")]
     List(PatchesDir),
     /// Copy the pristine rustpython-vm and apply a fork's patches, without building
     #[command(
         after_help = "Examples:\n  copylab fork apply alloc\n  copylab fork apply alloc+defaults --out /tmp/forks"
     )]
     Apply {
-        /// Patch sets joined by '+', e.g. alloc+dispatch
+        /// Patch sets joined by '+', e.g. alloc+defaults
         #[arg(value_name = "NAME")]
         name: String,
         #[command(flatten)]
