@@ -25,15 +25,17 @@ pub(crate) enum Command {
         the same selection, so child interpreters (pyperf workers, subprocess, multiprocessing) get it too.\n\n\
         The stock binary has one thread (the lean build every benchmark runs on): a program that starts a \
         thread fails at that call, naming `--vm fork:threading`, RustPython with real threads.\n\n\
+        Packages: sys.path is the script's directory, then PYTHONPATH, then the site-packages of the venv \
+        in VIRTUAL_ENV (an activated venv), so `pip install pyperf` in your venv and `copylab run -m pyperf` \
+        work together. Only pure-Python packages import: C extensions are built for CPython, not RustPython.\n\n\
         Examples:\n  \
         copylab run script.py arg1 arg2\n  \
-        copylab run --vm fork:threading threaded_script.py\n  \
-        copylab run --variant merged -m pyperf timeit -s 'import copy' 'copy.deepcopy([1])'\n  \
-        copylab run --variant merged -- -u -X dev bench.py -o out.json\n  \
+        copylab run --vm fork:threading threads.py\n  \
+        copylab run --variant merged -m pyperf timeit --fast -s 'import copy' 'copy.deepcopy([1])'\n  \
+        copylab run --variant merged -- -u -X dev script.py arg1\n  \
         copylab run --variant fastpath -c 'import copy; print(copy.__file__)'\n  \
-        copylab run --copy-py ~/cpython/Lib/copy.py /usr/lib/python3.11/test/test_copy.py\n  \
-        copylab run --memo cam --cam-entries 64 --cam-stats script.py\n  \
-        echo 'print(1)' | copylab run -")]
+        copylab run --copy-py /usr/lib/python3.11/copy.py script.py\n  \
+        copylab run --memo cam --cam-entries 64 --cam-stats script.py")]
     Run(RunCommandArgs),
     /// Print the bytecode of a file, a code string, or one function, as dis.dis does
     #[command(after_help = "Examples:\n  \
@@ -50,7 +52,6 @@ pub(crate) enum Command {
     /// Follow every deepcopy call step by step through copy.py (route, reduce, memo, ...)
     #[command(after_help = "Examples:\n  \
         copylab trace --expr '[1, [2]]'\n  \
-        copylab trace --variant fastpath script.py\n  \
         copylab trace -c 'from fractions import Fraction' --expr 'Fraction(1, 3)'\n  \
         copylab trace --json --expr '{\"a\": (1, [])}' -o trace.jsonl")]
     Trace(crate::commands::trace::TraceArgs),
@@ -67,14 +68,14 @@ pub(crate) enum Command {
     /// A/B benchmark copy.py variants (and memo backends) on deepcopy workloads
     #[command(after_help = "Examples:\n  \
         copylab bench --fast\n  \
-        copylab bench --variants fastpath,merged --workloads trio,structures --json run.json\n  \
-        copylab bench --variants fastpath --python python3 --markdown table.md\n  \
+        copylab bench --fast --variants fastpath,merged --workloads trio,structures --json run.json\n  \
+        copylab bench --fast --variants fastpath --python python3 --markdown table.md\n  \
         copylab bench --fast --variants fastpath --json run.json --profile profiles --html report.html\n  \
-        copylab bench --variants native --python python3 --peer copium --reference copium@python3\n  \
-        copylab bench --variants baseline,merged --vm stock,fork:alloc --workloads trio\n  \
+        copylab bench --fast --variants native --python python3 --peer copium --reference copium@python3\n  \
+        copylab bench --fast --variants baseline,merged --vm stock,fork:alloc --workloads trio\n  \
         copylab bench compare before.json after.json\n  \
-        copylab bench --script my_pyperf_bench.py --variants merged --python python3 --fast\n  \
-        copylab bench sweep --variant fastpath --define _FASTPATH_MAX=1,5,20,100 --svg sweep.svg")]
+        copylab bench --script ten_structures_pyperf.py --variants merged --python python3 --fast\n  \
+        copylab bench sweep --fast --variant fastpath --define _FASTPATH_MAX=1,5,20,100 --svg sweep.svg")]
     Bench(Box<BenchArgs>),
     /// One self-contained HTML page of saved bench runs: plots, ratios, verdicts, patches
     #[command(after_help = "Each file is one run (bench --json, a --json-dir file, or pyperf's own JSON); \
@@ -82,7 +83,9 @@ pub(crate) enum Command {
         Examples:\n  \
         copylab report run.json --html report.html\n  \
         copylab report before.json after.json --html before-after.html\n  \
-        copylab report run.json profiles/*.folded --html report.html")]
+        copylab report run.json profiles/baseline.folded profiles/fastpath.folded --html report.html\n  \
+        copylab report run.json --markdown results.md\n  \
+        copylab report run.json --markdown - --arms baseline,fastpath")]
     Report(ReportArgs),
     /// The emulated CAM memo device: block diagram, capacity sweep, memo share, presentation
     #[command(after_help = "Examples:\n  \
@@ -105,7 +108,7 @@ pub(crate) enum Command {
         copylab fork list\n  \
         copylab fork apply alloc\n  \
         copylab fork build alloc threading\n  \
-        copylab bench --vm stock,fork:alloc,fork:threading --fast")]
+        copylab bench --fast --vm stock,fork:alloc,fork:threading")]
     Fork(crate::commands::fork::ForkArgs),
 }
 
@@ -220,11 +223,13 @@ pub(crate) struct VariantsArgs {
 #[derive(Debug, Subcommand)]
 pub(crate) enum VariantsAction {
     /// Print a variant's full copy.py source
+    #[command(after_help = "Examples:\n  copylab variants show memo\n  copylab variants show native")]
     Show {
         #[arg(value_parser = parse_variant)]
         name: &'static Variant,
     },
     /// Print a variant's unified diff against the baseline
+    #[command(after_help = "Examples:\n  copylab variants diff memo\n  copylab variants diff native")]
     Diff {
         #[arg(value_parser = parse_variant)]
         name: &'static Variant,
@@ -287,9 +292,9 @@ pub(crate) enum BenchAction {
     },
     /// Run one workload set across values of a tunable constant; table and SVG plot
     #[command(after_help = "Examples:\n  \
-        copylab bench sweep --variant fastpath --define _FASTPATH_MAX=1,5,20,100\n  \
-        copylab bench sweep --fast --variant fastpath --define _FASTPATH_MAX=0,5 --workload-file mine.py --svg fp.svg\n  \
-        copylab bench sweep --variant fastpath --define _FASTPATH_MAX=1,5,20 --vm stock,fork:alloc\n  \
+        copylab bench sweep --fast --variant fastpath --define _FASTPATH_MAX=1,5,20,100 --svg sweep.svg\n  \
+        copylab bench sweep --fast --variant fastpath --define _FASTPATH_MAX=0,5 --workload-file mine.py\n  \
+        copylab bench sweep --fast --variant fastpath --define _FASTPATH_MAX=1,5,20 --vm stock,fork:alloc\n  \
         copylab bench sweep --fast --variant fastpath --define _FASTPATH_MAX=0,5,20 --html sweep.html")]
     Sweep(SweepArgs),
 }
@@ -387,14 +392,25 @@ pub(crate) struct SweepArgs {
 }
 
 #[derive(Debug, Args)]
+#[command(group = clap::ArgGroup::new("page").args(["html", "markdown"]).required(true).multiple(true))]
 pub(crate) struct ReportArgs {
     /// Saved runs (pyperf JSON), the reference's first; each may be followed by profiles of
     /// its arms (`bench --profile`'s or `profile --folded`'s files) for flame graphs
     #[arg(value_name = "FILE.json|FILE.folded", required = true)]
     pub(crate) files: Vec<PathBuf>,
     /// Where to write the HTML page
-    #[arg(long, value_name = "FILE", required = true)]
-    pub(crate) html: PathBuf,
+    #[arg(long, value_name = "FILE")]
+    pub(crate) html: Option<PathBuf>,
+    /// Where to write the Markdown page (- for standard output): each run's date, machine and
+    /// command, then the comparison table
+    #[arg(long, value_name = "FILE")]
+    pub(crate) markdown: Option<PathBuf>,
+    /// Only these arms (comma-separated labels), the first kept being the reference
+    #[arg(long, value_name = "LIST", value_delimiter = ',')]
+    pub(crate) arms: Vec<String>,
+    /// Only these workloads (comma-separated names)
+    #[arg(long, value_name = "LIST", value_delimiter = ',')]
+    pub(crate) workloads: Vec<String>,
 }
 
 #[derive(Debug, Args)]
@@ -407,7 +423,7 @@ pub(crate) struct CamArgs {
 pub(crate) enum CamAction {
     /// Block diagram of how the CAM serves deepcopy's memo (hardware vs software blocks)
     #[command(after_help = "Examples:\n  \
-        copylab cam diagram > cam.svg\n  \
+        copylab cam diagram -o cam.svg\n  \
         copylab cam diagram --format dot -o cam.dot\n  \
         copylab cam diagram --format mermaid")]
     Diagram {
@@ -426,7 +442,7 @@ pub(crate) enum CamAction {
     /// Memo share of deepcopy time, and the CAM's whole-program ceiling, per copy.py variant
     #[command(after_help = "Examples:\n  \
         copylab cam share\n  \
-        copylab cam share --variants baseline,merged,native --workloads trio --repeat 200")]
+        copylab cam share --variants baseline,merged,native --workloads trio --repeat 20")]
     Share(CamShareArgs),
     /// The CAM presentation: a slide deck in one HTML file, from numbers measured now
     #[command(after_help = "Examples:\n  \

@@ -258,3 +258,35 @@ fn sweep_page_with_bands_renders_in_chromium() {
     assert!(stderr_of(&out).contains("cannot write"), "{}", stderr_of(&out));
     assert!(!dir.path().join("other.svg").exists(), "no SVG either");
 }
+
+/// `report --markdown` of a saved run: its date, machine and command from the file, then the
+/// table bench printed, CPython arms compared with the CPython baseline as bench compared them;
+/// `--arms` and `--workloads` cut a part, and a name not in the run is refused with the names.
+#[test]
+fn markdown_report_of_a_saved_run_says_where_its_numbers_come_from() {
+    let run = Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/results/2026-12-03-native-floor.json");
+    let out = copylab().arg("report").arg(&run).args(["--markdown", "-"]).output().unwrap();
+    assert!(out.status.success(), "{}", stderr_of(&out));
+    let page = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert!(page.contains("- Date: 2026-12-03 14:34 UTC\n"), "{page}");
+    assert!(page.contains("- Command: `copylab bench --variants native --vm stock,fork:versions"), "{page}");
+    assert!(page.contains("| deepcopy | 41.6 us ± 3.2 us | 1.28 ms: 30.84x slower |"), "{page}");
+    assert!(page.contains("24.0 us: 1.01x faster vs baseline@python3 |"), "{page}");
+
+    let out = copylab()
+        .arg("report")
+        .arg(&run)
+        .args(["--markdown", "-", "--arms", "native,copium@python3", "--workloads", "deepcopy_memo"])
+        .output()
+        .unwrap();
+    let part = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert!(part.contains("| Benchmark | copium@python3 | native |\n"), "in the run's order: {part}");
+    assert!(part.contains("| deepcopy_memo | 1.42 us ± 0.06 us | 2.01 us: 1.41x slower |\n"), "{part}");
+    assert!(!part.contains("| deepcopy |"), "{part}");
+
+    let out = copylab().arg("report").arg(&run).args(["--markdown", "-", "--arms", "fastpath"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr_of(&out).contains("no arm 'fastpath'") && stderr_of(&out).contains("copium@python3"));
+    let out = copylab().arg("report").arg(&run).output().unwrap();
+    assert_eq!(out.status.code(), Some(2), "a page to write is required");
+}

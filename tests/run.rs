@@ -1,6 +1,6 @@
 //! `copylab run`: scripts, -c, stdin, argv, exit statuses, tracebacks and bad input.
 
-use crate::common::{copylab, fixture, stderr_of, stdout_of};
+use crate::common::{copylab, fixture, python3_output, stderr_of, stdout_of};
 use predicates::prelude::*;
 
 #[test]
@@ -137,6 +137,39 @@ fn pythonpath_extends_sys_path() {
         .stdout("from PYTHONPATH\n");
 }
 
+/// An activated venv (VIRTUAL_ENV) lends its pure-Python packages, here the test venv's pyperf,
+/// to the program and to the child interpreters it starts with an empty environment; -S and
+/// -I leave them out, as they leave out CPython's site-packages.
+#[test]
+fn an_activated_venv_s_packages_import_in_the_program_and_its_children() {
+    let venv = python3_output("import sys; print(sys.prefix)");
+    assert_ne!(
+        venv,
+        python3_output("import sys; print(sys.base_prefix)"),
+        "the python3 on PATH must be a venv with tests/requirements.txt: run the tests with `bash .ci/run`"
+    );
+    let code = "import pyperf, subprocess, sys\n\
+        print(pyperf.__file__.startswith(sys.argv[1]), flush=True)\n\
+        subprocess.run([sys.executable, '-c', 'import pyperf; print(pyperf.__version__)'], env={}, check=True)";
+    let run = |flags: &[&str], active: Option<&str>| {
+        let mut cmd = copylab();
+        cmd.env_remove("PYTHONPATH").env_remove("VIRTUAL_ENV");
+        if let Some(active) = active {
+            cmd.env("VIRTUAL_ENV", active);
+        }
+        cmd.arg("run").arg("--").args(flags).args(["-c", code, &venv]).output().unwrap()
+    };
+    let out = run(&[], Some(&venv));
+    assert!(out.status.success(), "{}", stderr_of(&out));
+    let version = python3_output("import pyperf; print(pyperf.__version__)");
+    assert_eq!(stdout_of(&out), format!("True\n{version}\n"));
+    for (flags, venv) in [(&[][..], None), (&["-S"][..], Some(venv.as_str())), (&["-I"][..], Some(venv.as_str()))] {
+        let out = run(flags, venv);
+        assert_eq!(out.status.code(), Some(1), "{flags:?}: {}", stderr_of(&out));
+        assert!(stderr_of(&out).contains("No module named 'pyperf'"), "{flags:?}: {}", stderr_of(&out));
+    }
+}
+
 #[test]
 fn left_out_modules_fail_at_import_saying_why() {
     let cases = [
@@ -193,5 +226,5 @@ fn sqlite3_works_as_under_cpython() {
         print(db.execute('select sum(k), group_concat(v) from t').fetchone(), db.total_changes)\n";
     let out = copylab().args(["run", "-c", program]).timeout(crate::threads::LIMIT).output().expect("runs");
     assert!(out.status.success(), "{}", stderr_of(&out));
-    assert_eq!(stdout_of(&out), crate::common::python3_output(program) + "\n");
+    assert_eq!(stdout_of(&out), python3_output(program) + "\n");
 }

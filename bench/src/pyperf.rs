@@ -118,7 +118,19 @@ fn machine_metadata() -> Metadata {
     if let Ok(since_epoch) = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH) {
         metadata.insert("date".into(), json!(crate::units::format_utc(since_epoch.as_secs())));
     }
+    // The command that made the file, so a results page generated from it can say so.
+    metadata.insert("copylab_command".into(), json!(command_line(std::env::args().skip(1))));
     metadata
+}
+
+/// `copylab ARGS` as a shell would take it back: arguments with spaces or quotes in single quotes.
+fn command_line(args: impl Iterator<Item = String>) -> String {
+    let mut words = vec!["copylab".to_string()];
+    words.extend(args.map(|arg| {
+        let plain = !arg.is_empty() && arg.chars().all(|c| c.is_ascii_alphanumeric() || "-_.,:=/@+%".contains(c));
+        if plain { arg } else { format!("'{}'", arg.replace('\'', r"'\''")) }
+    }));
+    words.join(" ")
 }
 
 fn arm_metadata(arm: &Arm) -> Metadata {
@@ -320,4 +332,16 @@ fn suite_label(suite: &Suite, path: &Path) -> String {
         return arm.to_string();
     }
     path.file_stem().map_or_else(|| path.display().to_string(), |stem| stem.to_string_lossy().into_owned())
+}
+
+#[cfg(test)]
+mod command_line_tests {
+    #[test]
+    fn the_command_line_is_quoted_as_a_shell_takes_it_back() {
+        let args = ["bench", "--fast", "--workload-file", "my file.py", "--define", "X='a'"].map(String::from);
+        assert_eq!(
+            super::command_line(args.into_iter()),
+            r"copylab bench --fast --workload-file 'my file.py' --define 'X='\''a'\'''"
+        );
+    }
 }

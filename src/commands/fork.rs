@@ -17,13 +17,14 @@ pub(crate) struct ForkArgs {
 #[derive(Debug, Subcommand)]
 pub(crate) enum ForkAction {
     /// List the patch sets (directories of vm-patches/patches/)
+    #[command(after_help = "Examples:\n  copylab fork list")]
     List(PatchesDir),
     /// Copy the pristine rustpython-vm and apply a fork's patches, without building
     #[command(
-        after_help = "Examples:\n  copylab fork apply alloc\n  copylab fork apply alloc+dispatch --out /tmp/forks"
+        after_help = "Examples:\n  copylab fork apply alloc\n  copylab fork apply alloc+defaults --out /tmp/forks"
     )]
     Apply {
-        /// Patch sets joined by '+', e.g. alloc+dispatch
+        /// Patch sets joined by '+', e.g. alloc+defaults
         #[arg(value_name = "NAME")]
         name: String,
         #[command(flatten)]
@@ -34,8 +35,8 @@ pub(crate) enum ForkAction {
     },
     /// Build fork binaries (minutes each) into target/fork/NAME/copylab
     #[command(after_help = "A fork whose stamp matches the tree is left as it is (say --force to build it again).\n\n\
-        Examples:\n  copylab fork build alloc\n  copylab fork build alloc threading alloc+dispatch\n  \
-        copylab bench --vm stock,fork:alloc --fast")]
+        Examples:\n  copylab fork build alloc\n  copylab fork build alloc threading alloc+defaults\n  \
+        copylab bench --fast --vm stock,fork:alloc")]
     Build {
         /// Forks to build: patch sets joined by '+'
         #[arg(value_name = "NAME", required = true)]

@@ -25,7 +25,7 @@ pub(crate) fn python_launcher(label: &str, selection: &[OsString]) -> Result<Pat
 
 /// [`python_launcher`] of another copylab binary (a fork's, for `bench --script --vm`).
 pub(crate) fn launcher_of(copylab: &Path, label: &str, selection: &[OsString]) -> Result<PathBuf, CliError> {
-    let script = launcher_script(copylab, selection);
+    let script = launcher_script(copylab, selection, std::env::var_os("VIRTUAL_ENV").as_deref());
     let mut hasher = std::hash::DefaultHasher::new();
     script.hash(&mut hasher);
     let safe_label: String =
@@ -47,8 +47,14 @@ pub(crate) fn launcher_of(copylab: &Path, label: &str, selection: &[OsString]) -
     Err(failure.expect("there is always at least one candidate directory"))
 }
 
-/// The sh script: a comment that says what it is, then one `exec`.
-fn launcher_script(copylab: &Path, selection: &[OsString]) -> String {
+/// The sh script: a comment that says what it is, then one `exec`. An active venv is passed
+/// on: pyperf starts its workers with a reduced environment that drops `VIRTUAL_ENV`, and a
+/// worker must import the same packages (pyperf itself) as the program that started it.
+fn launcher_script(copylab: &Path, selection: &[OsString], virtual_env: Option<&std::ffi::OsStr>) -> String {
+    let venv = virtual_env
+        .filter(|v| !v.is_empty())
+        .map(|v| format!("export VIRTUAL_ENV={}\n", shell_quote(v.as_bytes())))
+        .unwrap_or_default();
     let mut command = vec![shell_quote(copylab.as_os_str().as_bytes()), "run".to_owned()];
     command.extend(selection.iter().map(|arg| shell_quote(arg.as_bytes())));
     command.extend(["--".to_owned(), "\"$@\"".to_owned()]);
@@ -56,7 +62,7 @@ fn launcher_script(copylab: &Path, selection: &[OsString]) -> String {
         "#!/bin/sh\n\
          # sys.executable of programs run by `copylab run`: a python with the same copy.py\n\
          # selection, for child interpreters. Written by copylab; safe to delete.\n\
-         exec {}\n",
+         {venv}exec {}\n",
         command.join(" ")
     )
 }
@@ -96,7 +102,7 @@ mod tests {
     fn script_execs_copylab_with_the_selection_quoted() {
         let selection: Vec<OsString> =
             ["--variant", "merged", "--copy-py", "/tmp/it's here/copy.py"].into_iter().map(OsString::from).collect();
-        let script = launcher_script(Path::new("/opt/copylab"), &selection);
+        let script = launcher_script(Path::new("/opt/copylab"), &selection, None);
         assert!(script.starts_with("#!/bin/sh\n"), "{script}");
         assert!(
             script.ends_with(
@@ -104,5 +110,7 @@ mod tests {
             ),
             "{script}"
         );
+        let in_venv = launcher_script(Path::new("/opt/copylab"), &selection, Some("/home/me/.venv".as_ref()));
+        assert!(in_venv.contains("\nexport VIRTUAL_ENV='/home/me/.venv'\nexec '/opt/copylab' run"), "{in_venv}");
     }
 }

@@ -11,13 +11,32 @@ use crate::error::CliError;
 use crate::fork::{PatchSet, Vm, default_patches_dir};
 use crate::output::Output;
 use crate::render::html_report::{self, Patch};
+use crate::render::markdown_report;
 
 pub(crate) fn report(args: &ReportArgs) -> Result<u8, CliError> {
-    let output = Output::check(&args.html)?;
+    let html = args.html.as_deref().map(Output::check).transpose()?;
+    let markdown = match args.markdown.as_deref() {
+        Some(path) if path == std::path::Path::new("-") => Some(None),
+        Some(path) => Some(Some(Output::check(path)?)),
+        None => None,
+    };
     let (runs, profiles) = runs_and_profiles(&args.files)?;
-    let set = RunSet::from_files(&runs)?;
-    let profiles = profiles_of_arms(&set, profiles)?;
-    write_html(&output, &set, &profiles)?;
+    let mut set = RunSet::from_files(&runs)?;
+    if !(args.arms.is_empty() && args.workloads.is_empty()) {
+        set = set.select(&args.arms, &args.workloads)?;
+    }
+    if let Some(output) = &html {
+        let profiles = profiles_of_arms(&set, profiles)?;
+        write_html(output, &set, &profiles)?;
+    }
+    match markdown {
+        Some(Some(output)) => {
+            output.write(&markdown_report::render(&set, &runs))?;
+            eprintln!("wrote {}", output.path().display());
+        }
+        Some(None) => super::print_text(&markdown_report::render(&set, &runs)),
+        None => {}
+    }
     Ok(0)
 }
 

@@ -34,7 +34,8 @@ impl ProgramArgs {
 }
 
 /// The interpreter for `program` (or none) with CPython's `flags`: its directory (or the
-/// current one) first on `sys.path`, then PYTHONPATH, as CPython builds them.
+/// current one) first on `sys.path`, then PYTHONPATH, as CPython builds them, then an active
+/// venv's site-packages.
 pub(crate) fn host_config(
     copy: CopySource,
     memo: &MemoChoice,
@@ -51,7 +52,8 @@ pub(crate) fn host_config(
 }
 
 /// What goes in front of `sys.path`, as CPython builds it: the script's directory (the current
-/// one for -c, -m and stdin) unless -P or -I, then PYTHONPATH unless -E or -I.
+/// one for -c, -m and stdin) unless -P or -I, then PYTHONPATH unless -E or -I, then the
+/// site-packages of the venv in `VIRTUAL_ENV` unless -S or -I.
 fn sys_path(program: Option<&Program>, flags: &InterpreterFlags) -> Vec<String> {
     let mut sys_path = Vec::new();
     if flags.prepends_program_directory() {
@@ -68,5 +70,31 @@ fn sys_path(program: Option<&Program>, flags: &InterpreterFlags) -> Vec<String> 
     {
         sys_path.extend(std::env::split_paths(&extra).map(|p| p.display().to_string()));
     }
+    // The embedded interpreter has no site module and no prefix of its own, so it would never
+    // see the packages of the venv the user activated (`pip install pyperf` there, then
+    // `copylab run -m pyperf`). Its site-packages comes after PYTHONPATH, where CPython's site
+    // puts it; only pure-Python packages import, C extensions are built for CPython's ABI.
+    if !(flags.no_site || flags.isolated) {
+        sys_path.extend(venv_site_packages().into_iter().map(|p| p.display().to_string()));
+    }
     sys_path
+}
+
+/// The `lib/python*/site-packages` directories of the venv named by `VIRTUAL_ENV` (what a
+/// venv's `activate` sets), in name order; none when it is unset or not a venv.
+pub(crate) fn venv_site_packages() -> Vec<std::path::PathBuf> {
+    let Some(venv) = std::env::var_os("VIRTUAL_ENV").filter(|v| !v.is_empty()) else {
+        return Vec::new();
+    };
+    let Ok(entries) = std::fs::read_dir(Path::new(&venv).join("lib")) else {
+        return Vec::new();
+    };
+    let mut found: Vec<std::path::PathBuf> = entries
+        .filter_map(Result::ok)
+        .filter(|entry| entry.file_name().to_string_lossy().starts_with("python"))
+        .map(|entry| entry.path().join("site-packages"))
+        .filter(|dir| dir.is_dir())
+        .collect();
+    found.sort();
+    found
 }

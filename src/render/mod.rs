@@ -8,5 +8,6 @@ pub(crate) mod cam_slides;
 pub(crate) mod flame_graph;
 mod flame_section;
 pub(crate) mod html_report;
+pub(crate) mod markdown_report;
 pub(crate) mod svg_plot;
 pub(crate) mod sweep_page;

@@ -76,8 +76,6 @@ impl RunSet {
     fn from_suites(suites: Vec<(String, Suite, PathBuf)>) -> Result<RunSet, BenchError> {
         let several = suites.len() > 1;
         let (mut runs, mut arms, mut samples) = (Vec::new(), Vec::new(), Vec::new());
-        // Each arm's label within its own run, before any prefix.
-        let mut own_labels = Vec::new();
         for (index, (label, suite, path)) in suites.iter().enumerate() {
             let parsed =
                 parse(suite, index, path).map_err(|reason| BenchError::ReadResults { path: path.clone(), reason })?;
@@ -85,7 +83,6 @@ impl RunSet {
                 samples.push((workload, arms.len() + arm, sample));
             }
             for mut arm in parsed.arms {
-                own_labels.push(arm.label.clone());
                 // A per-arm file (`--json-dir`) is named after its arm: no prefix needed.
                 if several && *label != arm.label {
                     arm.label = format!("{label}: {}", arm.label);
@@ -124,10 +121,70 @@ impl RunSet {
         }
         let labels = arms.iter().map(|a| a.label.clone()).collect();
         let values = workloads.iter().map(|(n, s)| (n.clone(), s.iter().map(|s| s.values.clone()).collect())).collect();
-        let references: Vec<usize> = (0..arms.len()).map(|index| reference_of(&arms, &own_labels, index)).collect();
-        let report = Report::build_with_references(labels, &references, workloads);
+        let report = Report::build_with_references(labels, &references(&runs, &arms), workloads);
         Ok(RunSet { runs, arms, workloads: values, report })
     }
+
+    /// The same runs with only the arms labelled in `arms` and the workloads named in
+    /// `workloads` (an empty list keeps all), in the set's order, compared again: the first arm
+    /// kept is the reference. For a page that shows part of a run (a README's headline table).
+    pub fn select(&self, arms: &[String], workloads: &[String]) -> Result<RunSet, BenchError> {
+        let unknown = |kind: &str, name: &str, known: Vec<&str>| {
+            BenchError::InvalidPlan(format!("no {kind} '{name}' in the runs given; they have: {}", known.join(", ")))
+        };
+        for name in arms {
+            if !self.arms.iter().any(|a| &a.label == name) {
+                return Err(unknown("arm", name, self.arms.iter().map(|a| a.label.as_str()).collect()));
+            }
+        }
+        for name in workloads {
+            if !self.workloads.iter().any(|(w, _)| w == name) {
+                return Err(unknown("workload", name, self.workloads.iter().map(|(w, _)| w.as_str()).collect()));
+            }
+        }
+        let kept: Vec<usize> =
+            (0..self.arms.len()).filter(|&a| arms.is_empty() || arms.contains(&self.arms[a].label)).collect();
+        let kept_arms: Vec<ArmInfo> = kept.iter().map(|&a| self.arms[a].clone()).collect();
+        let mut samples = Vec::new();
+        let mut values = Vec::new();
+        for (name, per_arm) in &self.workloads {
+            if !(workloads.is_empty() || workloads.contains(name)) {
+                continue;
+            }
+            let section = self.report.sections.iter().find(|s| &s.workload == name);
+            let row = |label: &str| section.and_then(|s| s.rows.iter().find(|r| r.label == label));
+            samples.push((
+                name.clone(),
+                kept.iter()
+                    .map(|&a| {
+                        let row = row(&self.arms[a].label);
+                        Sample {
+                            values: per_arm[a].clone(),
+                            loops: row.map_or(0, |r| r.loops),
+                            memory: row.map(|r| r.memory).unwrap_or_default(),
+                        }
+                    })
+                    .collect::<Vec<_>>(),
+            ));
+            values.push((name.clone(), kept.iter().map(|&a| per_arm[a].clone()).collect()));
+        }
+        let labels = kept_arms.iter().map(|a| a.label.clone()).collect();
+        let report = Report::build_with_references(labels, &references(&self.runs, &kept_arms), samples);
+        Ok(RunSet { runs: self.runs.clone(), arms: kept_arms, workloads: values, report })
+    }
+}
+
+/// What each arm of `arms` (labels prefixed by their run's label when several runs are
+/// read) is compared with: [`reference_of`] for each, on the labels within their own runs.
+fn references(runs: &[RunInfo], arms: &[ArmInfo]) -> Vec<usize> {
+    let own_labels: Vec<String> = arms
+        .iter()
+        .map(|arm| {
+            let prefix = format!("{}: ", runs[arm.run].label);
+            arm.label.strip_prefix(&prefix).unwrap_or(&arm.label).to_string()
+        })
+        .collect();
+    (0..arms.len()).map(|index| reference_of(arms, &own_labels, index)).collect()
 }
 
 /// The arm that `arms[index]` is compared with. RustPython arms and foreign ones: the first
@@ -369,6 +426,64 @@ mod tests {
         assert_eq!(set.arms[0].label, "pyperf");
         assert_eq!(set.arms[0].variant, None);
         assert_eq!(set.workloads[0].0, "json_dumps");
+    }
+
+    /// A saved `bench --python python3 --peer copium` run, as bench writes it.
+    fn with_cpython(workloads: &[&str]) -> Suite {
+        let arms = [
+            ("baseline", "copylab-rustpython", 1.0),
+            ("native", "copylab-rustpython", 0.1),
+            ("baseline@python3", "python3", 0.25),
+            ("native@python3", "python3", 0.25),
+            ("copium@python3", "python3", 0.05),
+        ];
+        let benchmarks: Vec<_> = workloads
+            .iter()
+            .flat_map(|w| {
+                arms.iter().map(move |(a, interpreter, v)| {
+                    json!({"metadata": {"name": format!("{w}[{a}]"), "unit": "second", "loops": 100,
+                        "copylab_arm": a, "copylab_variant": "baseline", "copylab_memo": "dict",
+                        "copylab_interpreter": interpreter},
+                        "runs": [{"values": [v, v * 1.01]}, {"values": [v * 0.99, v]}]})
+                })
+            })
+            .collect();
+        suite(json!({"version": "1.0", "metadata": {}, "benchmarks": benchmarks}))
+    }
+
+    #[test]
+    fn cpython_arms_are_compared_with_their_cpython_baseline_as_bench_did() {
+        let set = RunSet::from_suites(vec![("run".into(), with_cpython(&["w1", "w2"]), "run.json".into())]).unwrap();
+        let reference = |label: &str| {
+            let row = set.report.sections[0].rows.iter().find(|r| r.label == label).unwrap();
+            row.reference.clone()
+        };
+        assert_eq!(reference("native"), None);
+        assert_eq!(reference("baseline@python3"), None, "the interpreter's effect: against the RustPython baseline");
+        assert_eq!(reference("native@python3").as_deref(), Some("baseline@python3"));
+        assert_eq!(reference("copium@python3").as_deref(), Some("baseline@python3"));
+    }
+
+    #[test]
+    fn select_keeps_the_named_arms_and_workloads_and_compares_again() {
+        let set =
+            RunSet::from_suites(vec![("run".into(), with_cpython(&["w1", "w2", "w3"]), "run.json".into())]).unwrap();
+        let part = set.select(&["baseline".into(), "copium@python3".into()], &["w1".into(), "w3".into()]).unwrap();
+        let labels: Vec<_> = part.report.labels.iter().map(String::as_str).collect();
+        assert_eq!(labels, ["baseline", "copium@python3"]);
+        let names: Vec<_> = part.report.sections.iter().map(|s| s.workload.as_str()).collect();
+        assert_eq!(names, ["w1", "w3"]);
+        // Without its CPython baseline, copium is compared with the first arm kept: 20x faster.
+        let copium = &part.report.sections[0].rows[1];
+        assert_eq!(copium.reference, None);
+        let ratio = copium.comparison.as_ref().unwrap().norm_mean;
+        assert!((ratio - 0.05).abs() < 1e-9, "{ratio}");
+        assert_eq!(copium.loops, 100);
+
+        let err = set.select(&["fastpath".into()], &[]).unwrap_err();
+        assert!(err.to_string().contains("no arm 'fastpath'") && err.to_string().contains("copium@python3"), "{err}");
+        let err = set.select(&[], &["w9".into()]).unwrap_err();
+        assert!(err.to_string().contains("no workload 'w9'"), "{err}");
     }
 
     #[test]

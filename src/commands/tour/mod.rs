@@ -29,7 +29,7 @@ const AFTER_HELP: &str = "Examples:\n  \
     copylab tour --why-hot                         the deepcopy workload's hot lines, measured now\n  \
     copylab tour --why-hot --workload deepcopy_reduce --top 3\n  \
     copylab tour --format html -o tour.html        one self-contained page for a report or slide\n  \
-    copylab tour --format markdown --variant fastpath > fastpath.md\n\n\
+    copylab tour --format markdown --variant fastpath -o fastpath.md\n\n\
 The explanations live in stdlib-copy/tour/explanations.md, anchored by the statements they\n\
 explain; copy.py itself is never changed. Colours are used on a terminal only (--color).";
 

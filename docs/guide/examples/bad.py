@@ -1,0 +1,5 @@
+import copy
+class Bad:
+    def __reduce_ex__(self, protocol):
+        raise ValueError("no reduce")
+copy.deepcopy([Bad()])
