@@ -429,7 +429,7 @@ mod tests {
     }
 
     /// A saved `bench --python python3 --peer copium` run, as bench writes it.
-    fn with_cpython(workloads: &[&str]) -> Suite {
+    fn peer_run(workloads: &[&str]) -> Suite {
         let arms = [
             ("baseline", "copylab-rustpython", 1.0),
             ("native", "copylab-rustpython", 0.1),
@@ -453,7 +453,7 @@ mod tests {
 
     #[test]
     fn cpython_arms_are_compared_with_their_cpython_baseline_as_bench_did() {
-        let set = RunSet::from_suites(vec![("run".into(), with_cpython(&["w1", "w2"]), "run.json".into())]).unwrap();
+        let set = RunSet::from_suites(vec![("run".into(), peer_run(&["w1", "w2"]), "run.json".into())]).unwrap();
         let reference = |label: &str| {
             let row = set.report.sections[0].rows.iter().find(|r| r.label == label).unwrap();
             row.reference.clone()
@@ -466,8 +466,7 @@ mod tests {
 
     #[test]
     fn select_keeps_the_named_arms_and_workloads_and_compares_again() {
-        let set =
-            RunSet::from_suites(vec![("run".into(), with_cpython(&["w1", "w2", "w3"]), "run.json".into())]).unwrap();
+        let set = RunSet::from_suites(vec![("run".into(), peer_run(&["w1", "w2", "w3"]), "run.json".into())]).unwrap();
         let part = set.select(&["baseline".into(), "copium@python3".into()], &["w1".into(), "w3".into()]).unwrap();
         let labels: Vec<_> = part.report.labels.iter().map(String::as_str).collect();
         assert_eq!(labels, ["baseline", "copium@python3"]);
