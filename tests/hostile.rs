@@ -111,3 +111,21 @@ fn an_unknown_feature_is_a_usage_error() {
     assert_eq!(out.status.code(), Some(2), "{}", stderr_of(&out));
     assert!(stderr_of(&out).contains("unknown feature(s) nosuch"), "{}", stderr_of(&out));
 }
+
+/// The three kinds of difference the generator once missed (native's fixes for them were
+/// found by reverting each: docs/variants.md) must stay in the CI's programs: a planted key's
+/// `__eq__` run by a store, a finalizer or weakref callback run during the copy, and a rebound
+/// `copy.Error` returning an exception class, which `raise` instantiates.
+#[test]
+fn the_generator_reaches_stores_that_run_code_and_a_rebound_error() {
+    let lines = lines(copylab(), &["--variant", "baseline", "--memo", "dict"], SEED, 300);
+    // What the hooks logged during the copy (the late events come after " | late ").
+    let during: Vec<&str> = lines.iter().map(|line| line.split(" | late ").next().unwrap_or("")).collect();
+    let count = |seen: &dyn Fn(&str) -> bool| during.iter().filter(|events| seen(events)).count();
+    let colliding = count(&|events| events.contains("Collider.eq"));
+    let finalized = count(&|events| events.contains("Fin.del") || events.contains("weakref cb"));
+    let instantiated = count(&|events| events.contains("guarded KeyError ; ") || events.ends_with("guarded KeyError "));
+    assert!(colliding >= 10, "a planted colliding key's __eq__ ran in {colliding} of 300 programs");
+    assert!(finalized >= 10, "a finalizer ran during the copy in {finalized} of 300 programs");
+    assert!(instantiated >= 5, "copy.Error returned KeyError, raised as KeyError(), in {instantiated} of 300");
+}

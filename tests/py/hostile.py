@@ -81,6 +81,13 @@ class Hook:
             return Fin(self.n)
         if self.ret == "payload":
             return copy.deepcopy(self.payload, memo)
+        if self.ret == "guarded":
+            # copy.py's raise of copy.Error, caught so that the copy goes on.
+            try:
+                return copy.deepcopy(self.payload, memo)
+            except Exception as e:
+                log("guarded", type(e).__name__, e)
+                return "guarded"
         if self.ret.startswith("key"):
             return 100 + int(self.ret[3:])
         return ("H", self.n)
@@ -171,6 +178,28 @@ class Foreign:
         act(self.action)
         return False
 
+class Collider:
+    """Planted in a partial dict copy by a hook: its hash equals a key copied later, so
+    storing that key runs this __eq__ (once per probe that meets it: the action runs once,
+    repeats in a row are logged once)."""
+    def __init__(self, n, h, action):
+        self.n, self.h, self.action = n, h, action
+    def __hash__(self):
+        return self.h
+    def __eq__(self, other):
+        entry = "Collider.eq %d" % self.n
+        if not LOG or LOG[-1] != entry:
+            log(entry)
+        act(self.action)
+        return False
+
+class Uncopyable:
+    """No __deepcopy__ and no reductor: copy.py raises copy.Error for it."""
+    __reduce_ex__ = None
+    __reduce__ = None
+    def __init__(self, n):
+        self.n = n
+
 class AtomicSet(set):
     def __contains__(self, cls):
         log("AtomicSet.contains", getattr(cls, "__name__", "?"))
@@ -233,6 +262,7 @@ ACTIONS = {
     # copy's tables, mutated in place
     "atomic_add_flag": "copy._atomic_types.add(Flag)",
     "atomic_discard_flag": "copy._atomic_types.discard(Flag)",
+    "atomic_toggle_flag": "copy._atomic_types.symmetric_difference_update({Flag})",
     "atomic_add_obj": "copy._atomic_types.add(Obj)",
     "atomic_add_foreign": "copy._atomic_types.add(Foreign(PICK_CLASS, 'foreign'))",
     "dispatch_set_flag": "copy._deepcopy_dispatch[Flag] = lambda x, m: (log('flag copier'), 'dispatched')[1]",
@@ -246,6 +276,7 @@ ACTIONS = {
     "rebind_atomic_without": "copy._atomic_types = set(copy._atomic_types) - {Flag}",
     # ints copied by reduction: (int, (n,)) holds n again, so the copy recurses to the limit
     "runaway_int": "copy._atomic_types = set(copy._atomic_types) - {int}",
+    "rebind_atomic_toggle": "copy._atomic_types = set(copy._atomic_types) ^ {Flag}",
     "rebind_atomic_sub": "copy._atomic_types = AtomicSet(copy._atomic_types)",
     "rebind_dispatch": "copy._deepcopy_dispatch = dict(copy._deepcopy_dispatch); "
     "copy._deepcopy_dispatch[Flag] = lambda x, m: 'rebound-dispatch'",
@@ -290,6 +321,7 @@ ACTIONS = {
 FEATURE_OF_ACTION = {
     name: (
         "runaway" if name.startswith("runaway_") else
+        "error" if name.startswith("rebind_error_") else
         "globals" if name.startswith(("rebind_", "shadow_", "fake_")) else
         "memo" if name.startswith("memo_") else
         "containers" if name.startswith(("list_", "dict_")) else
@@ -298,6 +330,16 @@ FEATURE_OF_ACTION = {
     )
     for name in ACTIONS
 }
+
+# What a trap's finalizer or colliding __eq__ does: each flips whether Flag is atomic, so
+# a kept `Flag in _atomic_types` answer used after it copies the next Flag wrongly.
+TRAP_ACTIONS = ["atomic_toggle_flag", "rebind_atomic_toggle"]
+
+# What copy.Error is rebound to before a copy that meets an Uncopyable: an exception class
+# (instantiated by raise), a callable returning a class (raise instantiates that), a
+# callable returning no exception (TypeError), a non-callable (TypeError from the call).
+ERROR_BINDINGS = ["ErrorClass", "ValueError", "lambda message: KeyError", "lambda message: KeyError('k')",
+                  "lambda message: 'not an exception'", "5"]
 
 # Features: what a run may leave out with --without.
 FEATURES = sorted(set(FEATURE_OF_ACTION.values()) | {
@@ -312,6 +354,11 @@ FEATURES = sorted(set(FEATURE_OF_ACTION.values()) | {
     "function-attrs",   # attributes of copy.deepcopy deleted
     "liveness",         # a copier and a table removed after a copy: are they freed?
     "again",            # a second copy after the first, with copy's state as the first left it
+    "error",            # Uncopyable objects (copy.Error raised), copy.Error rebound to anything
+    "overwrite-finalizer",  # a dict copy stores a key twice; the overwritten value's __del__
+                            # and weakref callback change _atomic_types mid-dict
+    "colliding-keys",   # a hook plants a key in the partial dict copy whose hash a later key
+                        # shares: the store runs its __eq__, which changes _atomic_types
 })
 
 
@@ -323,6 +370,9 @@ class Program:
         self.without = without
         self.lines = []
         self.actions = {}
+        # Slot -> action code written for this program (a trap's hooks name its objects).
+        self.custom = {}
+        self.trapped = False
         self.counter = 0
         self.containers = []
         names = [name for name, feature in FEATURE_OF_ACTION.items() if feature not in without]
@@ -346,6 +396,8 @@ class Program:
         kinds = ["int", "str", "flag", "hook", "red", "obj", "stated", "none"]
         if self.on("metaclass"):
             kinds.append("metaed")
+        if self.on("error"):
+            kinds.append("uncopyable")
         kind = rng.choice(kinds)
         n = self.counter
         if kind == "int":
@@ -359,7 +411,13 @@ class Program:
         if kind == "metaed":
             return "Metaed(%d)" % n
         name = self.name()
-        if kind == "hook":
+        if kind == "uncopyable":
+            # Mostly under a hook that catches the error, so the copy goes on after it.
+            self.lines.append("%s = Uncopyable(%d)" % (name, n))
+            if rng.random() < 0.7:
+                inner, name = name, self.name()
+                self.lines.append("%s = Hook(%d, %r, 'guarded', [%s])" % (name, n, self.new_action("h%d" % n), inner))
+        elif kind == "hook":
             rets = ["tuple", "self", "payload", "key0", "key1"]
             if self.on("finalizers"):
                 rets += ["fin", "fin"]
@@ -407,7 +465,13 @@ class Program:
         rng = self.rng
         if depth > 2 or rng.random() < 0.4:
             return self.leaf(depth)
-        kind = rng.choice(["list", "list", "dict", "dict", "tuple"])
+        kinds = ["list", "list", "dict", "dict", "tuple"]
+        traps = [trap for trap in ("overwrite-finalizer", "colliding-keys") if self.on(trap)]
+        if traps:
+            kinds.append("trap")
+        kind = rng.choice(kinds)
+        if kind == "trap":
+            return self.trap(rng.choice(traps))
         size = rng.randrange(1, 5)
         name = self.name()
         if kind == "list":
@@ -423,6 +487,49 @@ class Program:
             self.lines.append("CONTAINERS.append(%s)" % name)
         return name
 
+    def trap(self, trap):
+        """A dict whose copy stores a value that code then changes `_atomic_types` under:
+        `{opener: value, plain keys..., trigger: FLAG, more: FLAG...}`. The opener's hooks run
+        code (and make Flag atomic, so the trigger's Flag is copied without code); the plain entries after it let native's kept atomic answers become trusted
+        (after four uses); the trigger's store runs a finalizer ("overwrite-finalizer": the
+        opener stored a Fin under the trigger's key and dropped it from the memo) or a planted
+        key's __eq__ ("colliding-keys"); the Flags after it must be copied as the changed
+        `_atomic_types` says."""
+        rng = self.rng
+        self.trapped = True
+        n = self.counter
+        self.counter += 3
+        name, opener, value = "t%d" % n, "t%da" % n, "t%db" % n
+        trigger = rng.randrange(2)
+        if trap == "overwrite-finalizer":
+            # The value hook returns a Fin (kept by the memo under its id); the key hook
+            # forgets that memo entry and returns the trigger's key: the copy alone holds the
+            # Fin until the trigger's store replaces it.
+            self.lines.append("%s = Hook(%d, '-', 'fin')" % (value, n))
+            self.custom["h%d" % (n + 1)] = "copy._atomic_types.add(Flag); memo is not None and memo.pop(id(%s), None)" % value
+            self.lines.append("%s = Hook(%d, 'h%d', 'key%d')" % (opener, n + 1, n + 1, trigger))
+            # One of them flips Flag (both would flip it back), the other may do anything.
+            slots = ["del%d" % n, "cb%d" % n]
+            rng.shuffle(slots)
+            self.actions[slots[0]] = rng.choice(TRAP_ACTIONS)
+            self.new_action(slots[1])
+        else:
+            # The opener plants a Collider with the trigger's hash in the partial copy.
+            self.lines.append("%s = %s" % (value, self.value(2)))
+            self.custom["h%d" % (n + 1)] = (
+                "copy._atomic_types.add(Flag); "
+                "memo is not None and memo[id(%s)].__setitem__(Collider(%d, %d, 'eq%d'), 'planted')"
+                % (name, n, 100 + trigger, n))
+            # Its own copy is a plain key (109): a key with a Python hash would end the stretch.
+            self.lines.append("%s = Hook(%d, 'h%d', 'key9')" % (opener, n + 1, n + 1))
+            self.actions["eq%d" % n] = rng.choice(TRAP_ACTIONS)
+        plain = ["%d: %d" % (k, rng.randrange(3)) for k in range(rng.randrange(3, 7))]
+        after = ["%d: FLAG" % (102 + k) for k in range(rng.randrange(1, 4))]
+        entries = ["%s: %s" % (opener, value)] + plain + ["%d: FLAG" % (100 + trigger)] + after
+        self.lines.append("%s = {%s}" % (name, ", ".join(entries)))
+        self.lines.append("CONTAINERS.append(%s)" % name)
+        return name
+
     def build(self):
         rng = self.rng
         out = ["FLAG = Flag()", "OBJECTS = []", "CONTAINERS = []",
@@ -431,6 +538,10 @@ class Program:
         body = self.lines
         # Classes and objects the actions aim at.
         picks = ["Flag", "Obj", "list", "dict", "tuple", "Metaed"]
+        if self.trapped:
+            # A trap adds and removes Flag: whether a probe for Flag then meets a Foreign of
+            # Flag's hash depends on where classes were allocated (an unstable program).
+            picks.remove("Flag")
         out += body
         out.append("PICK_CLASS = %s" % rng.choice(picks))
         out.append("PICK_OBJECT = OBJECTS[%d %% len(OBJECTS)] if OBJECTS else FLAG" % rng.randrange(4))
@@ -442,6 +553,8 @@ class Program:
         if self.on("foreign-atomic") and rng.random() < 0.1:
             out.append("copy._atomic_types = AtomicSet(copy._atomic_types)")
             self.new_action("contains")
+        if self.on("error") and "Uncopyable(" in "\n".join(body) and rng.random() < 0.6:
+            out.append("copy.Error = %s" % rng.choice(ERROR_BINDINGS))
         if rng.random() < 0.15 and self.action_names:
             # An action before the copy: the tables and globals start out changed.
             out.append("exec(%r, globals(), {'memo': None})" % ACTIONS[rng.choice(self.action_names)])
@@ -459,7 +572,9 @@ class Program:
             # Copies before the one watched: what native learns about a class (per-class
             # facts, the fork's table answers) is then already known when the hooks act.
             out.append("WARM = [copy.deepcopy(Stated(0)), copy.deepcopy(Stated(0)), copy.deepcopy(Obj(0))]")
-        out.append("ACTIONS.update(%r)" % {slot: ACTIONS[name] for slot, name in sorted(self.actions.items())})
+        actions = {slot: ACTIONS[name] for slot, name in sorted(self.actions.items())}
+        actions.update(self.custom)
+        out.append("ACTIONS.update(%r)" % actions)
         out.append("X = %s" % root)
         out += {
             "plain": ["Y = copy.deepcopy(X)"],

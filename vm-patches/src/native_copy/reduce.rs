@@ -32,8 +32,11 @@ pub(super) fn copy_by_reduction(copier: &DeepCopier<'_>, x: &PyObjectRef, memo: 
             } else {
                 info
             };
+            // The shortcut skips `isinstance(rv, str)`: not taken while a global shadows
+            // isinstance (a hook may shadow it after this level's entry checked).
             if let Some(default) = default_reduce(x, info, copier.globals.originals(), vm)?
                 && copier.globals.replaced_reconstruct(vm)?.is_none()
+                && copier.globals.shadowing(Builtin::Isinstance, vm)?.is_none()
             {
                 let func = copier.globals.originals().newobj.clone();
                 let shape = Shape { func, args: vec![default.cls], state: default.state };
