@@ -117,7 +117,7 @@ pub(crate) fn fork(args: ForkArgs) -> Result<u8, CliError> {
                     continue;
                 }
                 eprintln!("copylab: building fork {} (minutes on a small machine)", name.as_string());
-                let built = fork::build(&source_dir, &patches.get(), &fork::fork_root(), name)?;
+                let built = fork::build(&source_dir, &patches.get(), &fork_root, name)?;
                 let features = if built.features.is_empty() { "none".to_string() } else { built.features.join(",") };
                 super::print_text(&format!(
                     "built fork:{} ({} patches, features: {features}) in {:.0} s: {}\n",
