@@ -125,14 +125,18 @@ class LenTuple(tuple):
         log("LenTuple.iter")
         return tuple.__iter__(self)
 
+def set_logged_state(obj, label, state):
+    """A __setstate__ that logs the state's shape, then takes its dict part."""
+    log(label, type(state).__name__)
+    if isinstance(state, tuple):
+        state = state[0]
+    obj.__dict__.update(state)
+
 class Built:
     def __init__(self, n):
         self.n = n
     def __setstate__(self, state):
-        log("Built.setstate", type(state).__name__)
-        if isinstance(state, tuple):
-            state = state[0]
-        self.__dict__.update(state)
+        set_logged_state(self, "Built.setstate", state)
 
 class Obj:
     """An ordinary instance: copied by the default reduce."""
@@ -142,10 +146,7 @@ class Obj:
 class Stated(Obj):
     """An ordinary instance with a __setstate__ that shows the state's shape."""
     def __setstate__(self, state):
-        log("Stated.setstate", type(state).__name__)
-        if isinstance(state, tuple):
-            state = state[0]
-        self.__dict__.update(state)
+        set_logged_state(self, "Stated.setstate", state)
 
 class Keyed:
     """A dict key with a Python __hash__ and __eq__ that log and run an action."""
