@@ -346,30 +346,6 @@ fn typed_builtin_calls_fixture_holds_on_stock() {
     copylab().arg("run").arg(fixture("typed_builtin_calls.py")).assert().success().stdout("typed builtin calls ok\n");
 }
 
-/// Builds the `fastcalls` fork (minutes): `id`, `getattr` and `dict.get` called from the
-/// frame's stack without a `FuncArgs` keep what the general call path does, errors included,
-/// and CPython's test_copy and test_builtin see no difference from stock.
-#[test]
-#[ignore = "builds a second RustPython (6-12 minutes on 2 cores): COPYLAB_FORK_TESTS=1 bash .ci/run"]
-fn the_fastcalls_fork_keeps_builtin_call_semantics() {
-    let binary = build_fork("fastcalls");
-    copylab_at(&binary)
-        .arg("run")
-        .arg(fixture("typed_builtin_calls.py"))
-        .assert()
-        .success()
-        .stdout("typed builtin calls ok\n");
-    assert_test_copy_passes(&binary, "fork:fastcalls");
-    let tests = crate::conformance::cpython_314_tests();
-    for module in ["test_builtin", "test_dict"] {
-        let stock = UnittestOutcome::of(copylab(), &tests, module, &[]);
-        let forked = UnittestOutcome::of(copylab_at(&binary), &tests, module, &[]);
-        assert_eq!(forked.ran, stock.ran, "{module}: a different number of tests ran on fork:fastcalls");
-        let new: Vec<&String> = forked.failed.difference(&stock.failed).collect();
-        assert!(new.is_empty(), "{module} fails on fork:fastcalls but not on stock: {new:?}");
-    }
-}
-
 /// Builds the `defaults` fork (minutes) and runs the call-semantics checks and CPython's
 /// test_copy on it.
 #[test]
@@ -511,32 +487,85 @@ fn the_versions_fork_keeps_native_semantics() {
     crate::hostile::assert_native_is_the_baseline(|| copylab_at(&binary), 24_000, 1_000);
 }
 
+/// The lean build's `_thread` stand-in never starts threads, so this test of test_gc waits for
+/// ever on stock and on every fork alike: left out on both.
+const GC_SKIPS: &[&str] = &["test_trashcan_threads"];
+
 /// The CPython 3.14 test modules of what `fast`'s sets touch: builtins (fastcalls: `id`,
 /// `getattr`), lists and sort (listcount: sort reads the list's mutation count), dicts and
 /// sets (versions, and fastcalls' `dict.get`), the collector (gccount), calls and defaults
-/// (defaultframes, boundargs); each with the tests left out on both
-/// builds because the lean build's `_thread` stand-in never starts their threads, so they
-/// wait for ever.
+/// (defaultframes, boundargs).
 const FAST_TOUCHES: [(&str, &[&str]); 8] = [
     ("test_builtin", &[]),
     ("test_list", &[]),
     ("test_sort", &[]),
     ("test_dict", &[]),
     ("test_set", &[]),
-    ("test_gc", &["test_trashcan_threads"]),
+    ("test_gc", GC_SKIPS),
     ("test_call", &[]),
     ("test_funcattrs", &[]),
 ];
 
-/// Builds `fast` (minutes) and checks it as every patch set is checked before its numbers
-/// count: CPython's test_copy (3.11, 3.13, 3.14) under every variant with either memo, the
-/// call-semantics and typed-builtin-call fixtures, native's semantics script, the differential
-/// test against the stock baseline, 1,000 hostile programs, and the CPython test modules of what
-/// its patches touch, with no failure that stock does not also have.
 #[test]
 #[ignore = "builds a second RustPython (6-12 minutes on 2 cores), then runs CPython's test modules on it and on stock: COPYLAB_FORK_TESTS=1 bash .ci/run"]
 fn the_fast_fork_passes_what_stock_passes() {
-    let binary = build_fork("fast");
+    assert_fork_passes_what_stock_passes("fast", &FAST_TOUCHES);
+}
+
+/// sort compares the list's mutation count before and after: listcount changes how it counts.
+#[test]
+#[ignore = "builds a second RustPython (6-12 minutes on 2 cores), then runs CPython's test modules on it and on stock: COPYLAB_FORK_TESTS=1 bash .ci/run"]
+fn the_listcount_fork_passes_what_stock_passes() {
+    assert_fork_passes_what_stock_passes("listcount", &[("test_list", &[]), ("test_sort", &[])]);
+}
+
+#[test]
+#[ignore = "builds a second RustPython (6-12 minutes on 2 cores), then runs CPython's test modules on it and on stock: COPYLAB_FORK_TESTS=1 bash .ci/run"]
+fn the_gccount_fork_passes_what_stock_passes() {
+    assert_fork_passes_what_stock_passes("gccount", &[("test_gc", GC_SKIPS)]);
+}
+
+#[test]
+#[ignore = "builds a second RustPython (6-12 minutes on 2 cores), then runs CPython's test modules on it and on stock: COPYLAB_FORK_TESTS=1 bash .ci/run"]
+fn the_defaultframes_fork_passes_what_stock_passes() {
+    assert_fork_passes_what_stock_passes("defaultframes", &[("test_call", &[]), ("test_funcattrs", &[])]);
+}
+
+/// boundargs changes how every builtin call's argument vector is built.
+#[test]
+#[ignore = "builds a second RustPython (6-12 minutes on 2 cores), then runs CPython's test modules on it and on stock: COPYLAB_FORK_TESTS=1 bash .ci/run"]
+fn the_boundargs_fork_passes_what_stock_passes() {
+    assert_fork_passes_what_stock_passes("boundargs", &[("test_call", &[]), ("test_builtin", &[]), ("test_list", &[])]);
+}
+
+/// `id`, `getattr` and `dict.get` called from the frame's stack without a `FuncArgs`.
+#[test]
+#[ignore = "builds a second RustPython (6-12 minutes on 2 cores), then runs CPython's test modules on it and on stock: COPYLAB_FORK_TESTS=1 bash .ci/run"]
+fn the_fastcalls_fork_passes_what_stock_passes() {
+    assert_fork_passes_what_stock_passes("fastcalls", &[("test_builtin", &[]), ("test_dict", &[])]);
+}
+
+/// clearedges changes how every tracked object is released: finalizers, resurrection, weak
+/// references and the collector run on that path.
+#[test]
+#[ignore = "builds a second RustPython (6-12 minutes on 2 cores), then runs CPython's test modules on it and on stock: COPYLAB_FORK_TESTS=1 bash .ci/run"]
+fn the_clearedges_fork_passes_what_stock_passes() {
+    assert_fork_passes_what_stock_passes(
+        "clearedges",
+        &[("test_gc", GC_SKIPS), ("test_finalization", &[]), ("test_list", &[]), ("test_dict", &[])],
+    );
+}
+
+/// Builds fork `name` (minutes) and checks it as every patch set is checked before its
+/// numbers count: CPython's test_copy (3.11, 3.13, 3.14) under every variant with either memo,
+/// the call-semantics and typed-builtin-call fixtures, native's semantics script, the
+/// differential test against the stock baseline, 1,000 hostile programs (native against the
+/// baseline: a set may change how `id`, `getattr` or a table lookup behaves under them), and
+/// the CPython test modules of what its patches `touch` (module and tests left out on both),
+/// with no failure that stock does not also have.
+fn assert_fork_passes_what_stock_passes(name: &str, touches: &[(&str, &[&str])]) {
+    let binary = build_fork(name);
+    let label = format!("fork:{name}");
     let fork = || copylab_at(&binary);
     for variant in copylab_stdlib_copy::variants() {
         for memo in ["dict", "cam"] {
@@ -548,26 +577,25 @@ fn the_fast_fork_passes_what_stock_passes() {
     let semantics = crate::native_variant::semantics_script();
     let on_fork = |variant: &str| {
         let out = fork().args(["run", "--variant", variant, &semantics]).output().expect("runs");
-        assert!(out.status.success(), "{variant} on fork:fast:\n{}", stderr_of(&out));
+        assert!(out.status.success(), "{variant} on {label}:\n{}", stderr_of(&out));
         stdout_of(&out)
     };
-    assert_eq!(on_fork("native"), on_fork("baseline"), "native on fork:fast differs from the baseline");
+    assert_eq!(on_fork("native"), on_fork("baseline"), "native on {label} differs from the baseline");
     let stock = crate::differential::signatures_on(copylab(), &["--variant", "baseline"]);
     assert_eq!(
         crate::differential::signatures_on(fork(), &["--variant", "native"]),
         stock,
-        "differential test on fork:fast"
+        "differential test on {label}"
     );
-    // fast carries versions' per-table cache: the hostile programs must find nothing stale.
     crate::hostile::assert_native_is_the_baseline(fork, 24_000, 1_000);
 
     let tests = crate::conformance::cpython_314_tests();
-    for (module, skips) in FAST_TOUCHES {
+    for (module, skips) in touches {
         let stock = UnittestOutcome::of(copylab(), &tests, module, skips);
         let forked = UnittestOutcome::of(fork(), &tests, module, skips);
-        assert_eq!(forked.ran, stock.ran, "{module}: a different number of tests ran on fork:fast");
+        assert_eq!(forked.ran, stock.ran, "{module}: a different number of tests ran on {label}");
         let new: Vec<&String> = forked.failed.difference(&stock.failed).collect();
-        assert!(new.is_empty(), "{module} fails on fork:fast but not on stock: {new:?}");
+        assert!(new.is_empty(), "{module} fails on {label} but not on stock: {new:?}");
     }
 }
 
